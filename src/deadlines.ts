@@ -1,0 +1,145 @@
+import type { Clock, ClockTimer } from './clock.js';
+
+/**
+ * @internal Something that may run past a deadline: an execution's run, or a fallback. It is its own queue node,
+ * so queueing allocates nothing.
+ */
+export abstract class Deadline {
+  /** When it times out, in clock time. */
+  deadlineAt = 0;
+  /** The next node in its queue. */
+  nextDeadline: Deadline | null = null;
+  /** Still waiting for an outcome; false once it ended in any way. */
+  waiting = false;
+  /** The queue it waits in. */
+  queue: DeadlineQueue | null = null;
+
+  /** The deadline passed while it was still waiting. */
+  abstract expire(): void;
+
+  /** It cannot wait any longer: the registry is closing. */
+  abstract cancel(reason: unknown): void;
+}
+
+/**
+ * @internal The deadlines of one timeout value. Everything in it has the same timeout and is pushed in time
+ * order, so deadlines come in order: a FIFO with one timer armed for its head replaces a timer per call. An entry
+ * that ends is only marked; it is dropped when it reaches the head. The timer keeps the process alive only while
+ * something is still waiting.
+ */
+export class DeadlineQueue {
+  private head: Deadline | null = null;
+  private tail: Deadline | null = null;
+  private timer: ClockTimer | null = null;
+  private refed = false;
+  /** Entries still waiting. */
+  private live = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly timeout: number,
+  ) {}
+
+  /** Starts the deadline of `entry`, `timeout` after `now`. */
+  push(entry: Deadline, now: number): void {
+    entry.deadlineAt = now + this.timeout;
+    entry.waiting = true;
+    entry.queue = this;
+    entry.nextDeadline = null;
+    this.live++;
+    // Ended entries at the head are dropped here, so a queue of quick calls stays one long.
+    let head = this.head;
+    while (head !== null && !head.waiting) head = head.nextDeadline;
+    if (head === null) {
+      this.head = this.tail = entry;
+    } else {
+      this.head = head;
+      this.tail!.nextDeadline = entry;
+      this.tail = entry;
+    }
+    if (this.timer === null) this.arm(now);
+    else if (!this.refed) {
+      this.timer.ref();
+      this.refed = true;
+    }
+  }
+
+  /** `entry` ended before its deadline. */
+  done(entry: Deadline): void {
+    entry.waiting = false;
+    if (--this.live === 0 && this.refed) {
+      this.timer!.unref();
+      this.refed = false;
+    }
+  }
+
+  /** Entries still waiting. */
+  size(): number {
+    return this.live;
+  }
+
+  /** Ends every waiting entry with `reason` and stops the timer. */
+  cancelAll(reason: unknown): void {
+    const waiting: Deadline[] = [];
+    for (let e = this.head; e !== null; e = e.nextDeadline) if (e.waiting) waiting.push(e);
+    this.head = this.tail = null;
+    this.live = 0;
+    this.stopTimer();
+    for (const e of waiting) {
+      e.waiting = false;
+      e.cancel(reason);
+    }
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.refed = false;
+  }
+
+  private arm(now: number): void {
+    const head = this.head;
+    if (head === null) return;
+    // A deadline can never be more than `timeout` ahead; one that is, is from before the clock went back.
+    const delay = Math.min(this.timeout, Math.max(0, head.deadlineAt - now));
+    this.timer = this.clock.setTimeout(this.onTimer, delay);
+    this.refed = this.live > 0;
+    if (!this.refed) this.timer.unref();
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.refed = false;
+    const now = this.clock.now();
+    // Expired entries are unlinked first and expired after the timer is re-armed, so that whatever their
+    // expiry runs (a fallback that calls another command) finds the queue consistent.
+    let expired: Deadline | null = null;
+    let expiredTail: Deadline | null = null;
+    let head = this.head;
+    while (head !== null) {
+      if (head.waiting) {
+        if (head.deadlineAt - now > this.timeout) head.deadlineAt = now + this.timeout;
+        if (head.deadlineAt > now) break;
+        head.waiting = false;
+        this.live--;
+        const next: Deadline | null = head.nextDeadline;
+        head.nextDeadline = null;
+        if (expiredTail === null) expired = head;
+        else expiredTail.nextDeadline = head;
+        expiredTail = head;
+        head = next;
+      } else {
+        head = head.nextDeadline;
+      }
+    }
+    this.head = head;
+    if (head === null) this.tail = null;
+    else this.arm(now);
+    while (expired !== null) {
+      const next: Deadline | null = expired.nextDeadline;
+      expired.nextDeadline = null;
+      expired.expire();
+      expired = next;
+    }
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The library's errors. Guards test a brand stored under a `Symbol.for` key rather than `instanceof`, so they
+ * also recognise errors made by another copy of the package (an ESM and a CommonJS copy in one process, or two
+ * versions in `node_modules`).
+ */
+
+const BRAND: unique symbol = Symbol.for('hystrix-ts.error') as never;
+
+type Brand = 'circuit' | 'context' | 'fallback';
+
+function brandOf(value: unknown): Brand | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const brand = (value as { [BRAND]?: unknown })[BRAND];
+  return brand === 'circuit' || brand === 'context' || brand === 'fallback' ? brand : undefined;
+}
+
+function brand(target: object, kind: Brand): void {
+  Object.defineProperty(target, BRAND, { value: kind, enumerable: false });
+}
+
+/**
+ * An error made by the library itself: its message is `"hystrix: " + reason` (hystrix-go's `CircuitError`).
+ */
+export class CircuitError extends Error {
+  /** The message without its `hystrix: ` prefix (hystrix-go's `CircuitError.Message`). */
+  readonly reason: string;
+
+  /** @param reason - the message without its `hystrix: ` prefix. */
+  constructor(reason: string) {
+    super('hystrix: ' + reason);
+    this.name = 'CircuitError';
+    this.reason = reason;
+    brand(this, 'circuit');
+  }
+}
+
+/** The concurrency limit was reached: no ticket was free (`hystrix: max concurrency`). Created once. */
+export const ErrMaxConcurrency: CircuitError = Object.freeze(new CircuitError('max concurrency'));
+/** The circuit is open and short-circuited the call (`hystrix: circuit open`). Created once. */
+export const ErrCircuitOpen: CircuitError = Object.freeze(new CircuitError('circuit open'));
+/** The call ran past its timeout (`hystrix: timeout`). Created once. */
+export const ErrTimeout: CircuitError = Object.freeze(new CircuitError('timeout'));
+/**
+ * The reason given to executions that `close()` cancelled (`hystrix: closed`). Such a call ends as
+ * `context_canceled` with a {@link ContextError} whose `cause` is this error. Created once.
+ */
+export const ErrClosed: CircuitError = Object.freeze(new CircuitError('closed'));
+
+/** The two context events, named as hystrix-go names them. */
+export type ContextErrorCode = 'context_canceled' | 'context_deadline_exceeded';
+
+/**
+ * The caller's `AbortSignal` aborted the call: hystrix-go's `context.Canceled` (`context canceled`) or, when the
+ * abort reason is a `TimeoutError` (as `AbortSignal.timeout()` gives), `context.DeadlineExceeded`
+ * (`context deadline exceeded`). The signal's reason is attached as `cause`.
+ */
+export class ContextError extends Error {
+  /** Which context event the abort counts as. */
+  readonly code: ContextErrorCode;
+  /** The abort reason of the caller's signal. */
+  declare readonly cause: unknown;
+
+  /**
+   * @param code - the context event.
+   * @param reason - the abort reason of the caller's signal.
+   */
+  constructor(code: ContextErrorCode, reason: unknown) {
+    super(code === 'context_canceled' ? 'context canceled' : 'context deadline exceeded', {
+      cause: reason,
+    });
+    this.name = 'ContextError';
+    this.code = code;
+    brand(this, 'context');
+  }
+}
+
+/**
+ * The fallback failed. The message keeps hystrix-go's format
+ * `fallback failed with '<fallback error>'. run error was '<run error>'`; both errors are attached:
+ * `cause` is the fallback's error and `runError` the error that triggered the fallback.
+ */
+export class FallbackError extends Error {
+  /** The error that triggered the fallback (a run error, or one of the sentinels). */
+  readonly runError: unknown;
+  /** The fallback's own error. */
+  declare readonly cause: unknown;
+
+  /**
+   * @param fallbackError - what the fallback threw or rejected with.
+   * @param runError - the error that triggered the fallback.
+   */
+  constructor(fallbackError: unknown, runError: unknown) {
+    super(
+      `fallback failed with '${describeError(fallbackError)}'. run error was '${describeError(runError)}'`,
+      { cause: fallbackError },
+    );
+    this.name = 'FallbackError';
+    this.runError = runError;
+    brand(this, 'fallback');
+  }
+}
+
+/**
+ * A readable text for any thrown value, as Go's `%v` gives an error's text: an `Error`'s message, else
+ * `String(value)`; never throws.
+ */
+export function describeError(value: unknown): string {
+  try {
+    if (value instanceof Error) return value.message;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Error).message === 'string'
+    ) {
+      return (value as Error).message;
+    }
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Turns any rejection value into an `Error`: an `Error` is returned as it is; anything else is wrapped in an
+ * `Error` whose message describes it and whose `cause` is the value.
+ */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (brandOf(value) !== undefined) return value as Error;
+  return new Error(describeError(value), { cause: value });
+}
+
+/** True for any error the library made (`CircuitError`), from this or another copy of the package. */
+export function isCircuitError(value: unknown): value is CircuitError {
+  return brandOf(value) === 'circuit';
+}
+
+/** True for {@link ErrCircuitOpen} (from this or another copy of the package). */
+export function isCircuitOpen(value: unknown): value is CircuitError {
+  return value === ErrCircuitOpen || (isCircuitError(value) && value.reason === 'circuit open');
+}
+
+/** True for {@link ErrMaxConcurrency} (from this or another copy of the package). */
+export function isMaxConcurrency(value: unknown): value is CircuitError {
+  return (
+    value === ErrMaxConcurrency || (isCircuitError(value) && value.reason === 'max concurrency')
+  );
+}
+
+/** True for {@link ErrTimeout} (from this or another copy of the package). */
+export function isTimeout(value: unknown): value is CircuitError {
+  return value === ErrTimeout || (isCircuitError(value) && value.reason === 'timeout');
+}
+
+/** True for a {@link ContextError} of either kind. */
+export function isContextError(value: unknown): value is ContextError {
+  return brandOf(value) === 'context';
+}
+
+/** True when the caller's signal aborted with any reason but a `TimeoutError` (`context canceled`). */
+export function isContextCanceled(value: unknown): value is ContextError {
+  return isContextError(value) && value.code === 'context_canceled';
+}
+
+/** True when the caller's signal aborted with a `TimeoutError` reason (`context deadline exceeded`). */
+export function isContextDeadlineExceeded(value: unknown): value is ContextError {
+  return isContextError(value) && value.code === 'context_deadline_exceeded';
+}
+
+/** True for a {@link FallbackError} (from this or another copy of the package). */
+export function isFallbackError(value: unknown): value is FallbackError {
+  return brandOf(value) === 'fallback';
+}
+
+/** The context event a caller abort counts as: a `TimeoutError` reason is a deadline, any other a cancel. */
+export function contextCodeOf(reason: unknown): ContextErrorCode {
+  return typeof reason === 'object' &&
+    reason !== null &&
+    (reason as { name?: unknown }).name === 'TimeoutError'
+    ? 'context_deadline_exceeded'
+    : 'context_canceled';
+}

@@ -1,0 +1,63 @@
+/**
+ * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
+ * small integer, so that recording one is an array index rather than a string compare.
+ */
+
+/** The primary outcome of one execution. */
+export type EventType =
+  | 'success'
+  | 'failure'
+  | 'rejected'
+  | 'short-circuit'
+  | 'timeout'
+  | 'context_canceled'
+  | 'context_deadline_exceeded';
+
+/** The outcome of a fallback, reported after the primary event when a fallback ran. */
+export type FallbackEventType = 'fallback-success' | 'fallback-failure';
+
+/** @internal */
+export const SUCCESS = 0;
+/** @internal */
+export const FAILURE = 1;
+/** @internal */
+export const REJECTED = 2;
+/** @internal */
+export const SHORT_CIRCUIT = 3;
+/** @internal */
+export const TIMEOUT = 4;
+/** @internal */
+export const CONTEXT_CANCELED = 5;
+/** @internal */
+export const CONTEXT_DEADLINE_EXCEEDED = 6;
+
+/** @internal */
+export const NO_FALLBACK = 0;
+/** @internal */
+export const FALLBACK_SUCCESS = 1;
+/** @internal */
+export const FALLBACK_FAILURE = 2;
+
+/** @internal Event names by code. */
+export const EVENT_NAMES: readonly EventType[] = [
+  'success',
+  'failure',
+  'rejected',
+  'short-circuit',
+  'timeout',
+  'context_canceled',
+  'context_deadline_exceeded',
+];
+
+/** @internal Fallback event names by code (index 0: no fallback ran). */
+export const FALLBACK_EVENT_NAMES: readonly (FallbackEventType | undefined)[] = [
+  undefined,
+  'fallback-success',
+  'fallback-failure',
+];
+
+/**
+ * @internal Which events count as errors for the circuit's health (hystrix-go: failure, rejected, short-circuit
+ * and timeout; the two context events count as requests only).
+ */
+export const IS_ERROR: readonly boolean[] = [false, true, true, true, true, false, false];

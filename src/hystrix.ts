@@ -1,0 +1,372 @@
+import { CircuitBreaker, type CircuitOwner } from './circuit.js';
+import { type Clock, systemClock } from './clock.js';
+import { type FallbackFunction, type RunFunction, Execution, MODE_DO, MODE_GO } from './command.js';
+import { DeadlineQueue } from './deadlines.js';
+import { ErrClosed } from './errors.js';
+import { checkLogger, type Logger, NoopLogger } from './logger.js';
+import { MetricCollectorRegistry } from './metrics/registry.js';
+import {
+  type CommandConfig,
+  defaultSettings,
+  type ExplicitConfig,
+  type HystrixGoCommandConfig,
+  normalizeConfig,
+  resolveSettings,
+  type Settings,
+} from './settings.js';
+
+/** Options of a {@link Hystrix} registry. */
+export interface HystrixOptions {
+  /** The clock for time and timers (default: the system clock); a `ManualClock` makes tests deterministic. */
+  clock?: Clock;
+  /** Where state changes and isolated errors are written (default: nowhere). */
+  logger?: Logger;
+  /** Defaults for every command of this registry, over the built-in ones (see `setDefaults`). */
+  defaults?: CommandConfig | HystrixGoCommandConfig;
+}
+
+/** Options of one call. */
+export interface CommandOptions {
+  /**
+   * The caller's signal (hystrix-go's `context`): aborting it ends the call at once as `context_canceled`, or as
+   * `context_deadline_exceeded` when its reason is a `TimeoutError` (as `AbortSignal.timeout()` gives).
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** The configuration of one command: camelCase keys, or hystrix-go's JSON keys. */
+export type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
+
+/** What `getCircuit` returns (hystrix-go's `GetCircuit`, without its always-nil error). */
+export interface GetCircuitResult {
+  /** The circuit of the name. */
+  circuit: CircuitBreaker;
+  /** True when this call created it. */
+  created: boolean;
+}
+
+// Rounds of cancelling in close(): a fallback may start new calls, which are cancelled in the next round.
+const CLOSE_ROUNDS = 100;
+
+/**
+ * A registry of circuits with their settings, collectors, clock and logger. The module-level functions (`go`,
+ * `do`, `configure`, ...) act on one default instance; `new Hystrix()` makes an isolated one with the same
+ * methods, for tests or for parts of an application that must not share circuits.
+ */
+export class Hystrix {
+  /** The clock this registry reads. */
+  readonly clock: Clock;
+  /** The collector factories of this registry (hystrix-go's `metricCollector.Registry`). */
+  readonly metricCollectors: MetricCollectorRegistry;
+  private log: Logger;
+  private readonly circuits = new Map<string, CircuitBreaker>();
+  private readonly explicit = new Map<string, ExplicitConfig>();
+  private readonly resolved = new Map<string, Settings>();
+  private defaultsExplicit: ExplicitConfig = {};
+  private defaults: Settings = defaultSettings;
+  private readonly deadlines = new Map<number, DeadlineQueue>();
+  private readonly owner: CircuitOwner;
+
+  /** @param options - clock, logger and defaults. */
+  constructor(options: HystrixOptions = {}) {
+    const input: unknown = options;
+    if (typeof input !== 'object' || input === null) {
+      throw new TypeError('new Hystrix(options): options must be an object');
+    }
+    const { clock = systemClock, logger = new NoopLogger(), defaults } = options;
+    checkClock(clock);
+    checkLogger(logger);
+    this.clock = clock;
+    this.log = logger;
+    const deadlines = this.deadlines;
+    this.owner = {
+      clock,
+      logger: () => this.log,
+      deadlinesFor(timeout: number): DeadlineQueue {
+        let queue = deadlines.get(timeout);
+        if (queue === undefined) {
+          queue = new DeadlineQueue(clock, timeout);
+          deadlines.set(timeout, queue);
+        }
+        return queue;
+      },
+    };
+    this.metricCollectors = new MetricCollectorRegistry({
+      added: (factory) => {
+        for (const circuit of this.circuits.values()) circuit.attach(factory);
+      },
+      removed: (factory) => {
+        for (const circuit of this.circuits.values()) circuit.detach(factory);
+      },
+    });
+    if (defaults !== undefined) this.setDefaults(defaults);
+  }
+
+  /** The logger in use. */
+  get logger(): Logger {
+    return this.log;
+  }
+
+  /**
+   * Runs `run` as the command `name` and resolves with its value, or the fallback's; rejects with the error
+   * otherwise (hystrix-go's `Do`): the run's own error, `ErrCircuitOpen`, `ErrMaxConcurrency`, `ErrTimeout`, a
+   * `ContextError` when the caller's signal aborted, or a `FallbackError` when the fallback failed too.
+   * Programming errors (a name that is not a string, a run that is not a function) throw at once.
+   */
+  do<T>(
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<T> | null,
+    options?: CommandOptions,
+  ): Promise<T> {
+    return this.execute(name, run, fallback, signalOf(options), MODE_DO) as Promise<T>;
+  }
+
+  /**
+   * Like {@link Hystrix.do}, but never rejects: resolves with `undefined` on success (of run or fallback) and
+   * with the error otherwise (hystrix-go's `Go` error channel, which carries one error at most). A rejection
+   * value that is not an `Error` is wrapped in one, with the value as `cause`.
+   */
+  go<T>(
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<T> | null,
+    options?: CommandOptions,
+  ): Promise<Error | undefined> {
+    return this.execute(name, run, fallback, signalOf(options), MODE_GO) as Promise<
+      Error | undefined
+    >;
+  }
+
+  /** {@link Hystrix.do} with the caller's signal first (hystrix-go's `DoC`). */
+  doC<T>(
+    signal: AbortSignal,
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<T> | null,
+  ): Promise<T> {
+    checkSignal(signal, 'doC(signal, ...)');
+    return this.execute(name, run, fallback, signal, MODE_DO) as Promise<T>;
+  }
+
+  /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
+  goC<T>(
+    signal: AbortSignal,
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<T> | null,
+  ): Promise<Error | undefined> {
+    checkSignal(signal, 'goC(signal, ...)');
+    return this.execute(name, run, fallback, signal, MODE_GO) as Promise<Error | undefined>;
+  }
+
+  /**
+   * Configures several commands at once (hystrix-go's `Configure`), from a `Map` or an object such as parsed
+   * JSON. Everything is checked before anything changes: one bad entry throws and changes nothing.
+   */
+  configure(
+    commands: ReadonlyMap<string, AnyCommandConfig> | Record<string, AnyCommandConfig>,
+  ): void {
+    const input: unknown = commands;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new TypeError(
+        'configure(commands): commands must be a Map or an object of name -> config',
+      );
+    }
+    const entries: [string, unknown][] =
+      commands instanceof Map
+        ? [...(commands as ReadonlyMap<unknown, unknown>)].map(([name, config]) => {
+            checkName(name, 'configure(commands): every key');
+            return [name, config];
+          })
+        : Object.keys(commands).map((name) => [name, (commands as Record<string, unknown>)[name]]);
+    const staged = entries.map(([name, config]): [string, ExplicitConfig, Settings] => {
+      const where = `configure: command '${name}'`;
+      const explicit = normalizeConfig(config, where);
+      return [name, explicit, resolveSettings(this.defaults, explicit, where)];
+    });
+    for (const [name, explicit, settings] of staged) this.apply(name, explicit, settings);
+  }
+
+  /**
+   * Configures one command (hystrix-go's `ConfigureCommand`), replacing its earlier configuration: a field left
+   * out takes the default. Takes effect for the calls that follow, on a circuit that already exists too. A bad
+   * value throws and changes nothing.
+   */
+  configureCommand(name: string, config: AnyCommandConfig): void {
+    checkName(name, 'configureCommand(name, config): name');
+    const where = `configureCommand: command '${name}'`;
+    const explicit = normalizeConfig(config, where);
+    this.apply(name, explicit, resolveSettings(this.defaults, explicit, where));
+  }
+
+  /**
+   * Changes the defaults for every command of this registry, configured or not: each field given here replaces
+   * the default it names; a command's own configuration still wins. Checked first: a bad value, or one that
+   * would give some command an inconsistent window, throws and changes nothing.
+   */
+  setDefaults(config: AnyCommandConfig): void {
+    const explicit = { ...this.defaultsExplicit, ...normalizeConfig(config, 'setDefaults') };
+    const defaults = resolveSettings(defaultSettings, explicit, 'setDefaults');
+    const staged = [...this.explicit].map(([name, own]): [string, Settings] => [
+      name,
+      resolveSettings(defaults, own, `setDefaults: command '${name}'`),
+    ]);
+    this.defaultsExplicit = explicit;
+    this.defaults = defaults;
+    for (const [name, settings] of staged) this.resolved.set(name, settings);
+    for (const circuit of this.circuits.values())
+      circuit.applySettings(this.settingsOf(circuit.name));
+  }
+
+  /** The defaults in force. */
+  getDefaults(): Settings {
+    return this.defaults;
+  }
+
+  /** The settings of one command, configured or not. */
+  getSettings(name: string): Settings {
+    checkName(name, 'getSettings(name): name');
+    return this.settingsOf(name);
+  }
+
+  /**
+   * The settings of every configured command and every command that has a circuit (hystrix-go's
+   * `GetCircuitSettings`), as a new `Map` of frozen settings.
+   */
+  getCircuitSettings(): Map<string, Settings> {
+    const out = new Map<string, Settings>(this.resolved);
+    for (const name of this.circuits.keys()) if (!out.has(name)) out.set(name, this.defaults);
+    return out;
+  }
+
+  /** The circuit of a name, created on first use (hystrix-go's `GetCircuit`). */
+  getCircuit(name: string): GetCircuitResult {
+    checkName(name, 'getCircuit(name): name');
+    const circuit = this.circuits.get(name);
+    if (circuit !== undefined) return { circuit, created: false };
+    return { circuit: this.createCircuit(name), created: true };
+  }
+
+  /** Every circuit of this registry, in creation order. */
+  getCircuits(): CircuitBreaker[] {
+    return [...this.circuits.values()];
+  }
+
+  /**
+   * Resets every circuit's metrics and forgets the circuits (hystrix-go's `Flush`); settings are kept. Calls in
+   * flight finish on the circuit they started on.
+   */
+  flush(): void {
+    for (const circuit of this.circuits.values()) circuit.resetMetrics(true);
+    this.circuits.clear();
+  }
+
+  /**
+   * Leaves nothing running: every call in flight is cancelled as if its caller had aborted (it ends as
+   * `context_canceled`, its fallback runs, its signal is aborted with `ErrClosed`), a fallback still running is
+   * failed, every timer is stopped, and the registry is flushed. A process that has called `close()` exits by
+   * itself. The registry stays usable: a later call starts afresh.
+   */
+  close(): void {
+    for (let round = 0; round < CLOSE_ROUNDS; round++) {
+      let cancelled = 0;
+      for (const queue of [...this.deadlines.values()]) {
+        cancelled += queue.size();
+        queue.cancelAll(ErrClosed);
+      }
+      if (cancelled === 0) break;
+    }
+    this.flush();
+    this.deadlines.clear();
+  }
+
+  /** Replaces the logger (hystrix-go's `SetLogger`). */
+  setLogger(logger: Logger): void {
+    checkLogger(logger);
+    this.log = logger;
+  }
+
+  private execute(
+    name: unknown,
+    run: unknown,
+    fallback: unknown,
+    signal: unknown,
+    mode: number,
+  ): Promise<unknown> {
+    if (typeof name !== 'string') checkName(name, 'name');
+    if (typeof run !== 'function') {
+      throw new TypeError(`run must be a function, got ${run === null ? 'null' : typeof run}`);
+    }
+    if (fallback != null && typeof fallback !== 'function') {
+      throw new TypeError(`fallback must be a function or undefined, got ${typeof fallback}`);
+    }
+    if (signal !== undefined) checkSignal(signal, 'options.signal');
+    const circuit = this.circuits.get(name) ?? this.createCircuit(name);
+    return new Execution(
+      circuit,
+      run as RunFunction<unknown>,
+      (fallback ?? null) as FallbackFunction<unknown> | null,
+      mode,
+      this.clock.now(),
+    ).begin(signal);
+  }
+
+  private createCircuit(name: string): CircuitBreaker {
+    const circuit = new CircuitBreaker(
+      name,
+      this.settingsOf(name),
+      this.owner,
+      this.metricCollectors.list(),
+    );
+    this.circuits.set(name, circuit);
+    return circuit;
+  }
+
+  private settingsOf(name: string): Settings {
+    return this.resolved.get(name) ?? this.defaults;
+  }
+
+  private apply(name: string, explicit: ExplicitConfig, settings: Settings): void {
+    this.explicit.set(name, explicit);
+    this.resolved.set(name, settings);
+    this.circuits.get(name)?.applySettings(settings);
+  }
+}
+
+function checkName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string') {
+    throw new TypeError(`${what} must be a string, got ${name === null ? 'null' : typeof name}`);
+  }
+}
+
+function signalOf(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object such as { signal }');
+  }
+  return (options as CommandOptions).signal;
+}
+
+function checkClock(clock: unknown): asserts clock is Clock {
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof (clock as Clock).now !== 'function' ||
+    typeof (clock as Clock).setTimeout !== 'function' ||
+    typeof (clock as Clock).clearTimeout !== 'function'
+  ) {
+    throw new TypeError('options.clock must be a Clock (now, setTimeout and clearTimeout methods)');
+  }
+}
+
+function checkSignal(signal: unknown, what: string): asserts signal is AbortSignal {
+  if (
+    typeof signal !== 'object' ||
+    signal === null ||
+    typeof (signal as AbortSignal).aborted !== 'boolean' ||
+    typeof (signal as AbortSignal).addEventListener !== 'function'
+  ) {
+    throw new TypeError(`${what} must be an AbortSignal`);
+  }
+}

@@ -1,0 +1,213 @@
+import { type Clock, systemClock } from '../clock.js';
+import {
+  CONTEXT_CANCELED,
+  CONTEXT_DEADLINE_EXCEEDED,
+  FAILURE,
+  IS_ERROR,
+  REJECTED,
+  SHORT_CIRCUIT,
+  SUCCESS,
+  TIMEOUT,
+} from '../events.js';
+import { RollingNumber } from '../rolling/number.js';
+import { RollingTiming } from '../rolling/timing.js';
+import type { MetricCollector, MetricResult } from './metric-result.js';
+
+// Lanes of the counts; 0 and 1 are what health is judged on.
+const REQUESTS = 0;
+const ERRORS = 1;
+const SUCCESSES = 2;
+const FAILURES = 3;
+const REJECTS = 4;
+const SHORT_CIRCUITS = 5;
+const TIMEOUTS = 6;
+const FALLBACK_SUCCESSES = 7;
+const FALLBACK_FAILURES = 8;
+const CONTEXT_CANCELEDS = 9;
+const CONTEXT_DEADLINES = 10;
+const LANES = 11;
+
+const EVENT_LANE: readonly number[] = [];
+(EVENT_LANE as number[])[SUCCESS] = SUCCESSES;
+(EVENT_LANE as number[])[FAILURE] = FAILURES;
+(EVENT_LANE as number[])[REJECTED] = REJECTS;
+(EVENT_LANE as number[])[SHORT_CIRCUIT] = SHORT_CIRCUITS;
+(EVENT_LANE as number[])[TIMEOUT] = TIMEOUTS;
+(EVENT_LANE as number[])[CONTEXT_CANCELED] = CONTEXT_CANCELEDS;
+(EVENT_LANE as number[])[CONTEXT_DEADLINE_EXCEEDED] = CONTEXT_DEADLINES;
+
+const FALLBACK_LANE: readonly number[] = [-1, FALLBACK_SUCCESSES, FALLBACK_FAILURES];
+
+/** Options of a {@link DefaultMetricCollector}: its clock and the shape of its two windows. */
+export interface DefaultMetricCollectorOptions {
+  /** The clock to read (default: the system clock). */
+  clock?: Clock;
+  /** Length of the window of counts in milliseconds (default 10000). */
+  rollingWindow?: number;
+  /** Buckets of the window of counts (default 10). */
+  rollingBuckets?: number;
+  /** Length of the window of latencies in milliseconds (default 60000). */
+  latencyWindow?: number;
+  /** Buckets of the window of latencies (default 6). */
+  latencyBuckets?: number;
+}
+
+/**
+ * The rolling metrics every circuit keeps, on which its health is judged and which the stream and `stats()` read
+ * (hystrix-go's `DefaultMetricCollector`). Counts are sums over the rolling window; latencies are histograms over
+ * the latency window.
+ */
+export class DefaultMetricCollector implements MetricCollector {
+  /** Run durations: only executions whose run finished and decided the outcome. */
+  readonly runDuration: RollingTiming;
+  /** Total durations, from the call to its outcome (fallback included), of every execution. */
+  readonly totalDuration: RollingTiming;
+  private readonly counts: RollingNumber;
+
+  /** @param options - the clock and window shapes. */
+  constructor(options: DefaultMetricCollectorOptions = {}) {
+    const { clock = systemClock } = options;
+    this.counts = new RollingNumber({
+      clock,
+      lanes: LANES,
+      window: options.rollingWindow ?? 10_000,
+      buckets: options.rollingBuckets ?? 10,
+    });
+    const latency = {
+      clock,
+      window: options.latencyWindow ?? 60_000,
+      buckets: options.latencyBuckets ?? 6,
+    };
+    this.runDuration = new RollingTiming(latency);
+    this.totalDuration = new RollingTiming(latency);
+  }
+
+  /** Requests (attempts of every kind) in the window. */
+  numRequests(): number {
+    return this.counts.sum(REQUESTS);
+  }
+  /** Errors (failures, rejections, short-circuits, timeouts) in the window. */
+  errors(): number {
+    return this.counts.sum(ERRORS);
+  }
+  /** Successes in the window. */
+  successes(): number {
+    return this.counts.sum(SUCCESSES);
+  }
+  /** Failures (run threw or rejected) in the window. */
+  failures(): number {
+    return this.counts.sum(FAILURES);
+  }
+  /** Rejections (concurrency limit) in the window. */
+  rejects(): number {
+    return this.counts.sum(REJECTS);
+  }
+  /** Short-circuits (circuit open) in the window. */
+  shortCircuits(): number {
+    return this.counts.sum(SHORT_CIRCUITS);
+  }
+  /** Timeouts in the window. */
+  timeouts(): number {
+    return this.counts.sum(TIMEOUTS);
+  }
+  /** Fallbacks that succeeded in the window. */
+  fallbackSuccesses(): number {
+    return this.counts.sum(FALLBACK_SUCCESSES);
+  }
+  /** Fallbacks that failed in the window. */
+  fallbackFailures(): number {
+    return this.counts.sum(FALLBACK_FAILURES);
+  }
+  /** Calls the caller cancelled, in the window. */
+  contextCanceled(): number {
+    return this.counts.sum(CONTEXT_CANCELEDS);
+  }
+  /** Calls whose caller deadline passed, in the window. */
+  contextDeadlineExceeded(): number {
+    return this.counts.sum(CONTEXT_DEADLINES);
+  }
+
+  /** The error percentage in the window, rounded half up as hystrix-go rounds it; 0 with no requests. */
+  errorPercent(): number {
+    return errorPercent(this.numRequests(), this.errors());
+  }
+
+  /** Records one execution given as a {@link MetricResult}. */
+  update(result: MetricResult): void {
+    const now = this.counts.clock.now();
+    const c = this.counts;
+    add(c, now, REQUESTS, result.attempts);
+    add(c, now, ERRORS, result.errors);
+    add(c, now, SUCCESSES, result.successes);
+    add(c, now, FAILURES, result.failures);
+    add(c, now, REJECTS, result.rejects);
+    add(c, now, SHORT_CIRCUITS, result.shortCircuits);
+    add(c, now, TIMEOUTS, result.timeouts);
+    add(c, now, FALLBACK_SUCCESSES, result.fallbackSuccesses);
+    add(c, now, FALLBACK_FAILURES, result.fallbackFailures);
+    add(c, now, CONTEXT_CANCELEDS, result.contextCanceled);
+    add(c, now, CONTEXT_DEADLINES, result.contextDeadlineExceeded);
+    if (result.runDuration !== undefined) this.runDuration.addAt(now, result.runDuration);
+    this.totalDuration.addAt(now, result.totalDuration);
+  }
+
+  /** Empties every window. */
+  reset(): void {
+    this.counts.reset();
+    this.runDuration.reset();
+    this.totalDuration.reset();
+  }
+
+  /** @internal One execution, recorded without building a `MetricResult`. `runMs` < 0: run did not decide. */
+  record(now: number, event: number, fallback: number, runMs: number, totalMs: number): void {
+    const c = this.counts;
+    c.addAt(now, REQUESTS, 1);
+    c.addAt(now, EVENT_LANE[event]!, 1);
+    if (IS_ERROR[event]) c.addAt(now, ERRORS, 1);
+    if (fallback !== 0) c.addAt(now, FALLBACK_LANE[fallback]!, 1);
+    if (runMs >= 0) this.runDuration.addAt(now, runMs);
+    this.totalDuration.addAt(now, totalMs);
+  }
+
+  /** @internal Requests in the window at `now` (for the health check on admission). */
+  requestsAt(now: number): number {
+    return this.counts.sumAt(now, REQUESTS);
+  }
+
+  /** @internal Errors in the window at `now`. */
+  errorsAt(now: number): number {
+    return this.counts.sumAt(now, ERRORS);
+  }
+
+  /** @internal Every count at `now`, by lane, in one read. */
+  snapshotAt(now: number): Float64Array {
+    const out = new Float64Array(LANES);
+    for (let lane = 0; lane < LANES; lane++) out[lane] = this.counts.sumAt(now, lane);
+    return out;
+  }
+}
+
+function add(counts: RollingNumber, now: number, lane: number, n: number): void {
+  if (n !== 0) counts.addAt(now, lane, n);
+}
+
+/** hystrix-go's error percentage: `int(errors / requests * 100 + 0.5)`, 0 with no requests. */
+export function errorPercent(requests: number, errors: number): number {
+  if (requests <= 0) return 0;
+  return Math.trunc((errors / requests) * 100 + 0.5);
+}
+
+/** @internal Lane numbers of {@link DefaultMetricCollector}'s counts, for readers of a snapshot. */
+export const LANE = {
+  REQUESTS,
+  ERRORS,
+  SUCCESSES,
+  FAILURES,
+  REJECTS,
+  SHORT_CIRCUITS,
+  TIMEOUTS,
+  FALLBACK_SUCCESSES,
+  FALLBACK_FAILURES,
+  CONTEXT_CANCELEDS,
+  CONTEXT_DEADLINES,
+} as const;

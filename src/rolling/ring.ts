@@ -1,0 +1,78 @@
+import { type Clock, systemClock } from '../clock.js';
+
+/** Options of a rolling window. */
+export interface RollingWindowOptions {
+  /** The clock to read (default: the system clock). */
+  clock?: Clock;
+  /** Length of the window in milliseconds; a multiple of `buckets`. */
+  window?: number;
+  /** Number of buckets the window is cut into. */
+  buckets?: number;
+}
+
+/**
+ * A window of time cut into buckets on a ring. Buckets rotate lazily from timestamps, so a window at rest costs
+ * no timer and no CPU. Time that goes backwards counts as no time passing: the data stays where it is and the
+ * window is relabelled, so sums never jump and nothing is lost or counted twice.
+ */
+export abstract class BucketRing {
+  /** Length of the window in milliseconds. */
+  readonly window: number;
+  /** Number of buckets. */
+  readonly buckets: number;
+  /** Length of one bucket in milliseconds. */
+  readonly bucketMs: number;
+  /** The clock the window reads. */
+  readonly clock: Clock;
+  /** Absolute index (time / bucketMs) of the current bucket. */
+  private head = Number.NEGATIVE_INFINITY;
+  /** Ring slot of the current bucket. */
+  protected slot = 0;
+
+  protected constructor(
+    options: RollingWindowOptions,
+    defaultWindow: number,
+    defaultBuckets: number,
+  ) {
+    const { clock = systemClock, window = defaultWindow, buckets = defaultBuckets } = options;
+    if (!Number.isInteger(buckets) || buckets < 1) {
+      throw new RangeError(`buckets must be a positive integer, got ${String(buckets)}`);
+    }
+    if (!Number.isInteger(window) || window < 1 || window % buckets !== 0) {
+      throw new RangeError(
+        `window must be a positive integer multiple of buckets (${buckets}), got ${String(window)}`,
+      );
+    }
+    this.clock = clock;
+    this.window = window;
+    this.buckets = buckets;
+    this.bucketMs = window / buckets;
+  }
+
+  /** Brings the ring to `now`, clearing the buckets that fell out of the window. */
+  protected rotate(now: number): void {
+    const index = Math.floor(now / this.bucketMs);
+    if (index !== this.head) this.moveTo(index);
+  }
+
+  /** Empties every bucket. */
+  protected abstract clearAll(): void;
+
+  /** Empties one bucket that left the window. */
+  protected abstract clearSlot(slot: number): void;
+
+  private moveTo(index: number): void {
+    if (index > this.head) {
+      const steps = index - this.head;
+      if (steps >= this.buckets) {
+        this.clearAll();
+      } else {
+        for (let i = 0; i < steps; i++) {
+          this.slot = this.slot + 1 === this.buckets ? 0 : this.slot + 1;
+          this.clearSlot(this.slot);
+        }
+      }
+    }
+    this.head = index;
+  }
+}

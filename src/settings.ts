@@ -1,0 +1,228 @@
+/**
+ * Command configuration: what users write (`CommandConfig`, or hystrix-go's JSON keys), what a circuit runs with
+ * (`Settings`), the defaults, and the validation that keeps bad input out.
+ */
+
+/** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
+export const DefaultTimeout = 1000;
+/** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
+export const DefaultMaxConcurrent = 10;
+/** hystrix-go's `DefaultVolumeThreshold`: requests in the window before health is judged. */
+export const DefaultVolumeThreshold = 20;
+/** hystrix-go's `DefaultSleepWindow`: milliseconds an open circuit waits before a probe. */
+export const DefaultSleepWindow = 5000;
+/** hystrix-go's `DefaultErrorPercentThreshold`: the error percentage that opens the circuit. */
+export const DefaultErrorPercentThreshold = 50;
+/** Length of the rolling window of counts, in milliseconds (hystrix-go: fixed 10 s). */
+export const DefaultRollingWindow = 10_000;
+/** Buckets in the rolling window of counts (hystrix-go: fixed 10). */
+export const DefaultRollingBuckets = 10;
+/** Length of the rolling window of latencies, in milliseconds (hystrix-go: fixed 60 s). */
+export const DefaultLatencyWindow = 60_000;
+/** Buckets in the rolling window of latencies (Hystrix's default: 6 of 10 s). */
+export const DefaultLatencyBuckets = 6;
+/** Probes let through by a half-open circuit (hystrix-go: a single test). */
+export const DefaultHalfOpenProbes = 1;
+/** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
+export const DefaultFallbackTimeout = 1000;
+
+/**
+ * Configuration of one command, every field optional (an absent field takes the default). Durations are in
+ * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
+ */
+export interface CommandConfig {
+  /** Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. */
+  timeout?: number;
+  /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
+  maxConcurrentRequests?: number;
+  /** Requests in the rolling window before health is judged; 1 or more. Default 20. */
+  requestVolumeThreshold?: number;
+  /** Milliseconds an open circuit waits before letting probes through; 1 to 2147483647. Default 5000. */
+  sleepWindow?: number;
+  /** Error percentage (rounded) at or above which the circuit opens; 1 to 100. Default 50. */
+  errorPercentThreshold?: number;
+  /** Length of the rolling window of counts in milliseconds; a multiple of `rollingBuckets`. Default 10000. */
+  rollingWindow?: number;
+  /** Buckets in the rolling window of counts; 1 to 100. Default 10. */
+  rollingBuckets?: number;
+  /** Length of the rolling window of latencies in milliseconds; a multiple of `latencyBuckets`. Default 60000. */
+  latencyWindow?: number;
+  /** Buckets in the rolling window of latencies; 1 to 60. Default 6. */
+  latencyBuckets?: number;
+  /** Probes a half-open circuit lets through; all must succeed to close it. 1 or more. Default 1. */
+  halfOpenProbes?: number;
+  /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
+  fallbackTimeout?: number;
+}
+
+/**
+ * hystrix-go's JSON form of a command's configuration (its `CommandConfig` JSON tags). As in hystrix-go, a zero
+ * means "the default". The new settings have snake_case keys too.
+ */
+export interface HystrixGoCommandConfig {
+  /** {@inheritDoc CommandConfig.timeout} */
+  timeout?: number;
+  /** {@inheritDoc CommandConfig.maxConcurrentRequests} */
+  max_concurrent_requests?: number;
+  /** {@inheritDoc CommandConfig.requestVolumeThreshold} */
+  request_volume_threshold?: number;
+  /** {@inheritDoc CommandConfig.sleepWindow} */
+  sleep_window?: number;
+  /** {@inheritDoc CommandConfig.errorPercentThreshold} */
+  error_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.rollingWindow} */
+  rolling_window?: number;
+  /** {@inheritDoc CommandConfig.rollingBuckets} */
+  rolling_buckets?: number;
+  /** {@inheritDoc CommandConfig.latencyWindow} */
+  latency_window?: number;
+  /** {@inheritDoc CommandConfig.latencyBuckets} */
+  latency_buckets?: number;
+  /** {@inheritDoc CommandConfig.halfOpenProbes} */
+  half_open_probes?: number;
+  /** {@inheritDoc CommandConfig.fallbackTimeout} */
+  fallback_timeout?: number;
+}
+
+/** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
+export type Settings = Readonly<Required<CommandConfig>>;
+
+/** The largest delay a Node timer accepts; a longer one fires after 1 ms. */
+const MAX_DELAY = 2_147_483_647;
+
+interface Field {
+  readonly key: keyof CommandConfig;
+  readonly json: keyof HystrixGoCommandConfig;
+  readonly min: number;
+  readonly max: number;
+}
+
+const FIELDS: readonly Field[] = [
+  { key: 'timeout', json: 'timeout', min: 1, max: MAX_DELAY },
+  {
+    key: 'maxConcurrentRequests',
+    json: 'max_concurrent_requests',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  },
+  {
+    key: 'requestVolumeThreshold',
+    json: 'request_volume_threshold',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  },
+  { key: 'sleepWindow', json: 'sleep_window', min: 1, max: MAX_DELAY },
+  { key: 'errorPercentThreshold', json: 'error_percent_threshold', min: 1, max: 100 },
+  { key: 'rollingWindow', json: 'rolling_window', min: 1, max: MAX_DELAY },
+  { key: 'rollingBuckets', json: 'rolling_buckets', min: 1, max: 100 },
+  { key: 'latencyWindow', json: 'latency_window', min: 1, max: MAX_DELAY },
+  { key: 'latencyBuckets', json: 'latency_buckets', min: 1, max: 60 },
+  { key: 'halfOpenProbes', json: 'half_open_probes', min: 1, max: Number.MAX_SAFE_INTEGER },
+  { key: 'fallbackTimeout', json: 'fallback_timeout', min: 1, max: MAX_DELAY },
+];
+
+const BY_KEY = new Map<string, { field: Field; json: boolean }>();
+for (const field of FIELDS) {
+  BY_KEY.set(field.key, { field, json: false });
+  BY_KEY.set(field.json, { field, json: true });
+}
+
+/** hystrix-go's defaults, with the new settings' defaults. */
+export const defaultSettings: Settings = Object.freeze({
+  timeout: DefaultTimeout,
+  maxConcurrentRequests: DefaultMaxConcurrent,
+  requestVolumeThreshold: DefaultVolumeThreshold,
+  sleepWindow: DefaultSleepWindow,
+  errorPercentThreshold: DefaultErrorPercentThreshold,
+  rollingWindow: DefaultRollingWindow,
+  rollingBuckets: DefaultRollingBuckets,
+  latencyWindow: DefaultLatencyWindow,
+  latencyBuckets: DefaultLatencyBuckets,
+  halfOpenProbes: DefaultHalfOpenProbes,
+  fallbackTimeout: DefaultFallbackTimeout,
+});
+
+/** @internal The explicitly set fields of one configuration, validated. */
+export type ExplicitConfig = { -readonly [K in keyof Settings]?: number };
+
+/**
+ * @internal Validates a configuration (camelCase or hystrix-go's snake_case keys) and returns the fields it sets.
+ * Throws a `TypeError` for a non-object, an unknown key or a non-number, and a `RangeError` for a value out of
+ * range, `NaN`, infinite or not an integer; `where` names the configuration in the message.
+ */
+export function normalizeConfig(input: unknown, where: string): ExplicitConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError(`${where} must be an object, got ${describeType(input)}`);
+  }
+  const out: ExplicitConfig = {};
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(input)) {
+    const value: unknown = (input as Record<string, unknown>)[key];
+    const entry = BY_KEY.get(key);
+    if (entry === undefined) {
+      throw new TypeError(
+        `${where}: unknown key '${key}'; known keys: ${FIELDS.map((f) => f.key).join(', ')} ` +
+          `(or hystrix-go's ${FIELDS.map((f) => f.json).join(', ')})`,
+      );
+    }
+    if (value === undefined) continue;
+    const { field, json } = entry;
+    const other = seen.get(field.key);
+    if (other !== undefined) {
+      throw new TypeError(`${where}: '${key}' and '${other}' both set ${field.key}`);
+    }
+    seen.set(field.key, key);
+    if (typeof value !== 'number') {
+      throw new TypeError(`${where}: ${key} must be a number, got ${describeType(value)}`);
+    }
+    // hystrix-go reads a zero in its JSON form as "use the default".
+    if (json && value === 0) continue;
+    if (!Number.isInteger(value) || value < field.min || value > field.max) {
+      throw new RangeError(
+        `${where}: ${key} must be an integer from ${field.min} to ${field.max}, got ${value}`,
+      );
+    }
+    out[field.key] = value;
+  }
+  return out;
+}
+
+/**
+ * @internal The settings of a command: its explicit fields over the defaults. Throws a `RangeError` when a window
+ * is not a whole number of buckets.
+ */
+export function resolveSettings(
+  defaults: Settings,
+  explicit: ExplicitConfig,
+  where: string,
+): Settings {
+  const settings: Settings = { ...defaults, ...explicit };
+  checkWindow(
+    settings.rollingWindow,
+    settings.rollingBuckets,
+    'rollingWindow',
+    'rollingBuckets',
+    where,
+  );
+  checkWindow(
+    settings.latencyWindow,
+    settings.latencyBuckets,
+    'latencyWindow',
+    'latencyBuckets',
+    where,
+  );
+  return Object.freeze(settings);
+}
+
+function checkWindow(window: number, buckets: number, w: string, b: string, where: string): void {
+  if (window % buckets !== 0) {
+    throw new RangeError(`${where}: ${w} (${window}) must be a multiple of ${b} (${buckets})`);
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return typeof value;
+}

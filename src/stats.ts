@@ -1,0 +1,137 @@
+import type { CircuitBreaker, CircuitState } from './circuit.js';
+import { errorPercent, LANE } from './metrics/default-collector.js';
+import type { RollingTiming } from './rolling/timing.js';
+
+/** The percentiles reported for a latency, as the Hystrix stream reports them. */
+export const LATENCY_PERCENTILES: readonly number[] = [0, 25, 50, 75, 90, 95, 99, 99.5, 100];
+
+/** Latency over the latency window, in milliseconds (fractions kept). */
+export interface LatencyStats {
+  /** Durations in the window. */
+  readonly count: number;
+  /** Exact mean, 0 when empty. */
+  readonly mean: number;
+  /** Exact minimum. */
+  readonly p0: number;
+  /** 25th percentile. */
+  readonly p25: number;
+  /** Median. */
+  readonly p50: number;
+  /** 75th percentile. */
+  readonly p75: number;
+  /** 90th percentile. */
+  readonly p90: number;
+  /** 95th percentile. */
+  readonly p95: number;
+  /** 99th percentile. */
+  readonly p99: number;
+  /** 99.5th percentile. */
+  readonly p99_5: number;
+  /** Exact maximum. */
+  readonly p100: number;
+}
+
+/** The rolling figures of one circuit and its pool, under hystrix-go's names. */
+export interface CircuitStats {
+  /** The command name. */
+  readonly name: string;
+  /** `'closed'`, `'open'` or `'half-open'` (forcing shows as open or closed). */
+  readonly state: CircuitState;
+  /** `circuit.isOpen()`. */
+  readonly isOpen: boolean;
+  /** Forced open. */
+  readonly forcedOpen: boolean;
+  /** Forced closed. */
+  readonly forcedClosed: boolean;
+  /** Requests (every execution) in the rolling window. */
+  readonly requests: number;
+  /** Errors (failure, rejected, short-circuit, timeout) in the window. */
+  readonly errors: number;
+  /** Rounded error percentage, as health is judged. */
+  readonly errorPercent: number;
+  /** `success` events. */
+  readonly successes: number;
+  /** `failure` events. */
+  readonly failures: number;
+  /** `rejected` events. */
+  readonly rejects: number;
+  /** `short-circuit` events. */
+  readonly shortCircuits: number;
+  /** `timeout` events. */
+  readonly timeouts: number;
+  /** `fallback-success` events. */
+  readonly fallbackSuccesses: number;
+  /** `fallback-failure` events. */
+  readonly fallbackFailures: number;
+  /** `context_canceled` events. */
+  readonly contextCanceled: number;
+  /** `context_deadline_exceeded` events. */
+  readonly contextDeadlineExceeded: number;
+  /** Run durations (only runs that finished and decided the outcome). */
+  readonly runLatency: LatencyStats;
+  /** Total durations, fallback included. */
+  readonly totalLatency: LatencyStats;
+  /** Tickets in use now: runs in flight. */
+  readonly activeCount: number;
+  /** The most tickets in use at once in the rolling window. */
+  readonly maxActiveRequests: number;
+  /** Runs that returned their ticket in the rolling window. */
+  readonly executed: number;
+  /** The concurrency limit. */
+  readonly maxConcurrentRequests: number;
+}
+
+/** @internal */
+export function readStats(
+  circuit: CircuitBreaker,
+  now: number,
+  forcedOpen: boolean,
+  forcedClosed: boolean,
+): CircuitStats {
+  const counts = circuit.metrics.snapshotAt(now);
+  const requests = counts[LANE.REQUESTS]!;
+  const errors = counts[LANE.ERRORS]!;
+  return {
+    name: circuit.name,
+    state: circuit.state,
+    isOpen: circuit.isOpen(),
+    forcedOpen,
+    forcedClosed,
+    requests,
+    errors,
+    errorPercent: errorPercent(requests, errors),
+    successes: counts[LANE.SUCCESSES]!,
+    failures: counts[LANE.FAILURES]!,
+    rejects: counts[LANE.REJECTS]!,
+    shortCircuits: counts[LANE.SHORT_CIRCUITS]!,
+    timeouts: counts[LANE.TIMEOUTS]!,
+    fallbackSuccesses: counts[LANE.FALLBACK_SUCCESSES]!,
+    fallbackFailures: counts[LANE.FALLBACK_FAILURES]!,
+    contextCanceled: counts[LANE.CONTEXT_CANCELEDS]!,
+    contextDeadlineExceeded: counts[LANE.CONTEXT_DEADLINES]!,
+    runLatency: latency(circuit.metrics.runDuration),
+    totalLatency: latency(circuit.metrics.totalDuration),
+    activeCount: circuit.pool.activeCount,
+    maxActiveRequests: circuit.pool.maxActiveRequests(),
+    executed: circuit.pool.executed(),
+    maxConcurrentRequests: circuit.pool.max,
+  };
+}
+
+/** @internal */
+export function latency(timing: RollingTiming): LatencyStats {
+  const [p0, p25, p50, p75, p90, p95, p99, p99_5, p100] = timing.percentiles(LATENCY_PERCENTILES);
+  return {
+    count: timing.count(),
+    mean: timing.mean(),
+    p0: p0!,
+    p25: p25!,
+    p50: p50!,
+    p75: p75!,
+    p90: p90!,
+    p95: p95!,
+    p99: p99!,
+    p99_5: p99_5!,
+    p100: p100!,
+  };
+}
