@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       `  ${String(second).padStart(3)}s  ${phaseAt(second - 0.5).name.padEnd(9)}  ${s.state.padEnd(9)}  ` +
         `${String(answered).padStart(8)}  ${String(fromFallback).padStart(8)}  ` +
         `${String(shortCircuited).padStart(15)}  ${String(s.errorPercent).padStart(4)}  ` +
-        `${s.totalLatency.p99.toFixed(0).padStart(6)}`,
+        s.totalLatency.p99.toFixed(0).padStart(6),
     );
     answered = fromFallback = shortCircuited = 0;
   };
