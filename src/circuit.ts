@@ -182,8 +182,6 @@ export class CircuitBreaker {
           this.halfOpen(now);
           return PROBE;
         }
-        // The clock went back past the opening: wait one sleep window from now rather than until it catches up.
-        if (now < s.openedAt) this.current = { kind: 'open', openedAt: now };
         return SHORT;
       case 'half-open':
         if (s.admitted < this.settings.halfOpenProbes) {

@@ -23,7 +23,8 @@ export abstract class Deadline {
 
 /**
  * @internal The deadlines of one timeout value. Everything in it has the same timeout and is pushed in time
- * order, so deadlines come in order: a FIFO with one timer armed for its head replaces a timer per call. An entry
+ * order on a monotonic clock, so deadlines come in order: a FIFO with one timer armed for its head replaces a
+ * timer per call. An entry
  * that ends is only marked; it is dropped when it reaches the head. The timer keeps the process alive only while
  * something is still waiting.
  */
@@ -64,8 +65,9 @@ export class DeadlineQueue {
     }
   }
 
-  /** `entry` ended before its deadline. */
+  /** `entry` ended before its deadline; a second call does nothing. */
   done(entry: Deadline): void {
+    if (!entry.waiting) return;
     entry.waiting = false;
     if (--this.live === 0 && this.refed) {
       this.timer!.unref();
@@ -100,8 +102,7 @@ export class DeadlineQueue {
   private arm(now: number): void {
     const head = this.head;
     if (head === null) return;
-    // A deadline can never be more than `timeout` ahead; one that is, is from before the clock went back.
-    const delay = Math.min(this.timeout, Math.max(0, head.deadlineAt - now));
+    const delay = Math.max(0, head.deadlineAt - now);
     this.timer = this.clock.setTimeout(this.onTimer, delay);
     this.refed = this.live > 0;
     if (!this.refed) this.timer.unref();
@@ -118,7 +119,6 @@ export class DeadlineQueue {
     let head = this.head;
     while (head !== null) {
       if (head.waiting) {
-        if (head.deadlineAt - now > this.timeout) head.deadlineAt = now + this.timeout;
         if (head.deadlineAt > now) break;
         head.waiting = false;
         this.live--;

@@ -4,13 +4,21 @@
  * versions in `node_modules`).
  */
 
+import { types } from 'node:util';
+
 const BRAND: unique symbol = Symbol.for('hystrix-ts.error') as never;
 
 type Brand = 'circuit' | 'context' | 'fallback';
 
 function brandOf(value: unknown): Brand | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const brand = (value as { [BRAND]?: unknown })[BRAND];
+  let brand: unknown;
+  try {
+    brand = (value as { [BRAND]?: unknown })[BRAND];
+  } catch {
+    // A Proxy whose traps throw, or a revoked one: not one of ours.
+    return undefined;
+  }
   return brand === 'circuit' || brand === 'context' || brand === 'fallback' ? brand : undefined;
 }
 
@@ -102,11 +110,11 @@ export class FallbackError extends Error {
 
 /**
  * A readable text for any thrown value, as Go's `%v` gives an error's text: an `Error`'s message, else
- * `String(value)`; never throws.
+ * `String(value)`. Never throws, not even for a hostile Proxy.
  */
 export function describeError(value: unknown): string {
   try {
-    if (value instanceof Error) return value.message;
+    if (isError(value)) return value.message;
     if (
       typeof value === 'object' &&
       value !== null &&
@@ -116,18 +124,32 @@ export function describeError(value: unknown): string {
     }
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '[unprintable value]';
+    }
   }
 }
 
 /**
- * Turns any rejection value into an `Error`: an `Error` is returned as it is; anything else is wrapped in an
- * `Error` whose message describes it and whose `cause` is the value.
+ * Turns any rejection value into an `Error`: an `Error` (from any realm, or from another copy of the package) is
+ * returned as it is; anything else is wrapped in an `Error` whose message describes it and whose `cause` is the
+ * value. Never throws.
  */
 export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (brandOf(value) !== undefined) return value as Error;
+  if (isError(value) || brandOf(value) !== undefined) return value as Error;
   return new Error(describeError(value), { cause: value });
+}
+
+/** An `Error` of this realm or another (`vm` contexts); false, never a throw, for a hostile Proxy. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || types.isNativeError(value);
+  } catch {
+    // `instanceof` on a revoked Proxy throws.
+    return false;
+  }
 }
 
 /** True for any error the library made (`CircuitError`), from this or another copy of the package. */

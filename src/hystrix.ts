@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type FallbackFunction, type RunFunction, Execution, MODE_DO, MODE_GO } from './command.js';
 import { DeadlineQueue } from './deadlines.js';
 import { ErrClosed } from './errors.js';
+import { MonotonicClock } from './monotonic-clock.js';
 import { checkLogger, type Logger, NoopLogger } from './logger.js';
 import { MetricCollectorRegistry } from './metrics/registry.js';
 import {
@@ -54,8 +55,10 @@ const CLOSE_ROUNDS = 100;
  * methods, for tests or for parts of an application that must not share circuits.
  */
 export class Hystrix {
-  /** The clock this registry reads. */
+  /** The clock given to this registry (it is read through a view that never goes backwards). */
   readonly clock: Clock;
+  /** The clock as read: monotonic. */
+  private readonly time: Clock;
   /** The collector factories of this registry (hystrix-go's `metricCollector.Registry`). */
   readonly metricCollectors: MetricCollectorRegistry;
   private log: Logger;
@@ -77,15 +80,17 @@ export class Hystrix {
     checkClock(clock);
     checkLogger(logger);
     this.clock = clock;
+    const time = MonotonicClock.of(clock);
+    this.time = time;
     this.log = logger;
     const deadlines = this.deadlines;
     this.owner = {
-      clock,
+      clock: time,
       logger: () => this.log,
       deadlinesFor(timeout: number): DeadlineQueue {
         let queue = deadlines.get(timeout);
         if (queue === undefined) {
-          queue = new DeadlineQueue(clock, timeout);
+          queue = new DeadlineQueue(time, timeout);
           deadlines.set(timeout, queue);
         }
         return queue;
@@ -202,11 +207,19 @@ export class Hystrix {
 
   /**
    * Changes the defaults for every command of this registry, configured or not: each field given here replaces
-   * the default it names; a command's own configuration still wins. Checked first: a bad value, or one that
+   * the default it names (0 under a hystrix-go key restores the built-in default); a command's own
+   * configuration still wins. Checked first: a bad value, or one that
    * would give some command an inconsistent window, throws and changes nothing.
    */
   setDefaults(config: AnyCommandConfig): void {
-    const explicit = { ...this.defaultsExplicit, ...normalizeConfig(config, 'setDefaults') };
+    const zeroed: (keyof Settings)[] = [];
+    const merged = { ...this.defaultsExplicit, ...normalizeConfig(config, 'setDefaults', zeroed) };
+    // A hystrix-go key set to 0 means "the default": the built-in one again.
+    const explicit: ExplicitConfig = {};
+    for (const key of Object.keys(merged) as (keyof Settings)[]) {
+      const value = merged[key];
+      if (value !== undefined && !zeroed.includes(key)) explicit[key] = value;
+    }
     const defaults = resolveSettings(defaultSettings, explicit, 'setDefaults');
     const staged = [...this.explicit].map(([name, own]): [string, Settings] => [
       name,
@@ -308,7 +321,7 @@ export class Hystrix {
       run as RunFunction<unknown>,
       (fallback ?? null) as FallbackFunction<unknown> | null,
       mode,
-      this.clock.now(),
+      this.time.now(),
     ).begin(signal);
   }
 

@@ -55,9 +55,13 @@ export class ManualClock implements Clock {
     return this.wall;
   }
 
-  /** Arms a timer that fires when the clock has advanced by `ms` (at least 0). */
+  /**
+   * Arms a timer that fires when the clock has advanced by `ms`. As with Node's `setTimeout`, a delay below 1,
+   * above 2147483647 or not a number counts as 1.
+   */
   setTimeout(callback: () => void, ms: number): ClockTimer {
-    const timer = new ManualTimer(this.mono + Math.max(0, ms), this.seq++, callback);
+    const delay = ms >= 1 && ms <= 2_147_483_647 ? ms : 1;
+    const timer = new ManualTimer(this.mono + delay, this.seq++, callback);
     let i = this.timers.length;
     while (i > 0 && this.timers[i - 1]!.due > timer.due) i--;
     this.timers.splice(i, 0, timer);

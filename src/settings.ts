@@ -31,7 +31,10 @@ export const DefaultFallbackTimeout = 1000;
  * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
  */
 export interface CommandConfig {
-  /** Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. */
+  /**
+   * Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. The key is
+   * hystrix-go's JSON key too, so 0 means "the default" here, as in hystrix-go.
+   */
   timeout?: number;
   /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
   maxConcurrentRequests?: number;
@@ -146,13 +149,24 @@ export const defaultSettings: Settings = Object.freeze({
 export type ExplicitConfig = { -readonly [K in keyof Settings]?: number };
 
 /**
- * @internal Validates a configuration (camelCase or hystrix-go's snake_case keys) and returns the fields it sets.
+ * @internal Validates a configuration (camelCase or hystrix-go's snake_case keys) and returns the fields it sets;
+ * the fields set to 0 under a hystrix-go key ("the default") are pushed to `zeroed`.
  * Throws a `TypeError` for a non-object, an unknown key or a non-number, and a `RangeError` for a value out of
  * range, `NaN`, infinite or not an integer; `where` names the configuration in the message.
  */
-export function normalizeConfig(input: unknown, where: string): ExplicitConfig {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TypeError(`${where} must be an object, got ${describeType(input)}`);
+export function normalizeConfig(
+  input: unknown,
+  where: string,
+  zeroed?: (keyof Settings)[],
+): ExplicitConfig {
+  if (
+    typeof input !== 'object' ||
+    input === null ||
+    Array.isArray(input) ||
+    input instanceof Map ||
+    input instanceof Set
+  ) {
+    throw new TypeError(`${where} must be a plain object, got ${describeType(input)}`);
   }
   const out: ExplicitConfig = {};
   const seen = new Map<string, string>();
@@ -176,7 +190,10 @@ export function normalizeConfig(input: unknown, where: string): ExplicitConfig {
       throw new TypeError(`${where}: ${key} must be a number, got ${describeType(value)}`);
     }
     // hystrix-go reads a zero in its JSON form as "use the default".
-    if (json && value === 0) continue;
+    if (json && value === 0) {
+      zeroed?.push(field.key);
+      continue;
+    }
     if (!Number.isInteger(value) || value < field.min || value > field.max) {
       throw new RangeError(
         `${where}: ${key} must be an integer from ${field.min} to ${field.max}, got ${value}`,
@@ -223,6 +240,8 @@ function checkWindow(window: number, buckets: number, w: string, b: string, wher
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return typeof value;
 }

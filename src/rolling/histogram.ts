@@ -1,6 +1,7 @@
 /**
  * @internal Log-linear latency bins: exact to the microsecond below 16 µs, then 16 bins per power of two, so a
- * bin is at most 1/16 of its value wide (a value reported at its bin's middle is within 3.2 %). Durations from
+ * bin is at most 1/16 of its value wide (a value reported at its bin's middle is within 3.2 %, or 0.5 µs below
+ * 16 µs). Durations from
  * 0 to 2^32 µs (71 minutes) fit; longer ones land in the last bin.
  */
 

@@ -41,10 +41,15 @@ export class RollingNumber extends BucketRing {
     this.maxAt(this.clock.now(), lane, n);
   }
 
-  /** The sum over the window. */
+  /** The sum of the buckets in the window (added up afresh, so fractional increments leave no residue). */
   sum(lane = 0): number {
     this.checkLane(lane);
-    return this.sumAt(this.clock.now(), lane);
+    this.rotate(this.clock.now());
+    const values = this.values;
+    if (values === null) return 0;
+    let sum = 0;
+    for (let i = lane; i < values.length; i += this.lanes) sum += values[i]!;
+    return sum;
   }
 
   /** The largest bucket in the window, or 0. */
@@ -83,10 +88,16 @@ export class RollingNumber extends BucketRing {
     let values = this.values;
     if (values === null) values = this.allocate();
     const i = this.slot * this.lanes + lane;
-    if (n > values[i]!) values[i] = n;
+    if (n > values[i]!) {
+      this.totals![lane]! += n - values[i]!;
+      values[i] = n;
+    }
   }
 
-  /** @internal The sum at time `now`; no argument checks. */
+  /**
+   * @internal The sum at time `now` from the running total: O(1) for the hot path, exact for whole-number
+   * increments (which is all the library makes); no argument checks.
+   */
   sumAt(now: number, lane: number): number {
     this.rotate(now);
     return this.totals === null ? 0 : this.totals[lane]!;

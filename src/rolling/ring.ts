@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
+import { MonotonicClock } from '../monotonic-clock.js';
 
 /** Options of a rolling window. */
 export interface RollingWindowOptions {
@@ -12,8 +13,8 @@ export interface RollingWindowOptions {
 
 /**
  * A window of time cut into buckets on a ring. Buckets rotate lazily from timestamps, so a window at rest costs
- * no timer and no CPU. Time that goes backwards counts as no time passing: the data stays where it is and the
- * window is relabelled, so sums never jump and nothing is lost or counted twice.
+ * no timer and no CPU. The clock is read through a monotonic view: time that goes backwards counts as no time
+ * passing, so nothing is lost or counted twice.
  */
 export abstract class BucketRing {
   /** Length of the window in milliseconds. */
@@ -43,13 +44,13 @@ export abstract class BucketRing {
         `window must be a positive integer multiple of buckets (${buckets}), got ${String(window)}`,
       );
     }
-    this.clock = clock;
+    this.clock = MonotonicClock.of(clock);
     this.window = window;
     this.buckets = buckets;
     this.bucketMs = window / buckets;
   }
 
-  /** Brings the ring to `now`, clearing the buckets that fell out of the window. */
+  /** Brings the ring to `now` (a reading of `this.clock`), clearing the buckets that left the window. */
   protected rotate(now: number): void {
     const index = Math.floor(now / this.bucketMs);
     if (index !== this.head) this.moveTo(index);
@@ -62,6 +63,7 @@ export abstract class BucketRing {
   protected abstract clearSlot(slot: number): void;
 
   private moveTo(index: number): void {
+    // `now` comes from a monotonic clock, so the index only moves forward (NaN aside, which relabels).
     if (index > this.head) {
       const steps = index - this.head;
       if (steps >= this.buckets) {

@@ -10,7 +10,7 @@ const MAX = 3;
 /**
  * Durations over a rolling window (hystrix-go's `rolling.Timing`), 60 s in 6 buckets by default. Each bucket is a
  * fixed log-linear histogram, so recording is O(1) and memory is bounded whatever the call rate; nothing is ever
- * sorted. Percentiles are nearest-rank like hystrix-go's, within 3.2 % of the exact value; the 0th and 100th
+ * sorted. Percentiles are nearest-rank like hystrix-go's, within 3.2 % (or 0.5 µs) of the exact value; the 0th and 100th
  * are exact (the window's minimum and maximum), and so is the mean. Durations are in milliseconds.
  */
 export class RollingTiming extends BucketRing {
