@@ -80,6 +80,8 @@ export class CircuitBreaker {
   private current: State = CLOSED;
   private forcedOpen = false;
   private forcedClosed = false;
+  /** Either is forced: one check on the hot path. */
+  private forcing = false;
   private readonly byFactory = new Map<MetricCollectorFactory, MetricCollector>();
 
   /** @internal */
@@ -142,12 +144,14 @@ export class CircuitBreaker {
   forceOpen(on: boolean): void {
     if (typeof on !== 'boolean') throw new TypeError('forceOpen(on): on must be a boolean');
     this.forcedOpen = on;
+    this.forcing = this.forcedOpen || this.forcedClosed;
   }
 
   /** Forces the circuit closed (every call is let through, whatever its health) until called with `false`. */
   forceClosed(on: boolean): void {
     if (typeof on !== 'boolean') throw new TypeError('forceClosed(on): on must be a boolean');
     this.forcedClosed = on;
+    this.forcing = this.forcedOpen || this.forcedClosed;
   }
 
   /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
@@ -167,6 +171,16 @@ export class CircuitBreaker {
 
   /** @internal Admission of a call at `now`: ADMIT, PROBE or SHORT. Judges health, so it may open the circuit. */
   admit(now: number): number {
+    if (!this.forcing && this.current === CLOSED) {
+      if (!this.tripped(now)) return ADMIT;
+      this.open(now);
+      return SHORT;
+    }
+    return this.admitSlowly(now);
+  }
+
+  /** Admission when forced, open or half-open: off the hot path. */
+  private admitSlowly(now: number): number {
     if (this.forcedOpen) return SHORT;
     if (this.forcedClosed) return ADMIT;
     const s = this.current;

@@ -1,6 +1,6 @@
 import { ADMIT, type CircuitBreaker, PROBE, SHORT } from './circuit.js';
 import type { Clock } from './clock.js';
-import { Deadline } from './deadlines.js';
+import type { Deadline, DeadlineQueue } from './deadlines.js';
 import {
   ContextError,
   contextCodeOf,
@@ -69,29 +69,34 @@ function capture(resolve: Settle, reject: Settle): void {
 /**
  * @internal One execution of a command, from admission to report (hystrix-go's `command`). It is the context
  * given to `run` and its own deadline-queue node. Exactly one of run completion, timeout, caller abort and
- * close decides the primary outcome; whatever comes later only returns the ticket.
+ * close decides the primary outcome; whatever comes later only returns the ticket. Every field is assigned in
+ * the constructor, in one order, so that all executions share one object shape.
  */
-export class Execution extends Deadline implements RunContext {
+export class Execution implements Deadline, RunContext {
+  deadlineAt: number;
+  nextDeadline: Deadline | null;
+  waiting: boolean;
+  queue: DeadlineQueue | null;
   readonly name: string;
   /** @internal */
   readonly clock: Clock;
   private readonly circuit: CircuitBreaker;
   private run: RunFunction<unknown> | null;
   private fallback: FallbackFunction<unknown> | null;
-  private resolve: Settle | null = null;
-  private reject: Settle | null = null;
+  private resolve: Settle | null;
+  private reject: Settle | null;
   private readonly mode: number;
   private readonly start: number;
-  private phase = RUNNING;
-  private holdsTicket = false;
-  private probeEpoch = -1;
-  private controller: AbortController | null = null;
-  private abortReason: unknown = NO_REASON;
-  private callerSignal: AbortSignal | null = null;
-  private callerListener: (() => void) | null = null;
-  private event = SUCCESS;
-  private runError: unknown = undefined;
-  private runMs = -1;
+  private phase: number;
+  private holdsTicket: boolean;
+  private probeEpoch: number;
+  private controller: AbortController | null;
+  private abortReason: unknown;
+  private callerSignal: AbortSignal | null;
+  private callerListener: (() => void) | null;
+  private event: number;
+  private runError: unknown;
+  private runMs: number;
 
   constructor(
     circuit: CircuitBreaker,
@@ -100,14 +105,29 @@ export class Execution extends Deadline implements RunContext {
     mode: number,
     start: number,
   ) {
-    super();
-    this.circuit = circuit;
-    this.clock = circuit.clock;
+    this.deadlineAt = 0;
+    this.nextDeadline = null;
+    this.waiting = false;
+    this.queue = null;
     this.name = circuit.name;
+    this.clock = circuit.clock;
+    this.circuit = circuit;
     this.run = run;
     this.fallback = fallback;
+    this.resolve = null;
+    this.reject = null;
     this.mode = mode;
     this.start = start;
+    this.phase = RUNNING;
+    this.holdsTicket = false;
+    this.probeEpoch = -1;
+    this.controller = null;
+    this.abortReason = NO_REASON;
+    this.callerSignal = null;
+    this.callerListener = null;
+    this.event = SUCCESS;
+    this.runError = undefined;
+    this.runMs = -1;
   }
 
   get signal(): AbortSignal {
@@ -154,7 +174,7 @@ export class Execution extends Deadline implements RunContext {
     }
     const pending = asPromise(result);
     if (pending === null) this.runResolved(result);
-    else this.await(pending, now, signal);
+    else this.watch(pending, now, signal);
     return promise;
   }
 
@@ -190,7 +210,7 @@ export class Execution extends Deadline implements RunContext {
     else this.fail(new FallbackError(value, this.runError));
   }
 
-  private await(promise: Promise<unknown>, now: number, signal: AbortSignal | undefined): void {
+  private watch(promise: Promise<unknown>, now: number, signal: AbortSignal | undefined): void {
     this.circuit.runDeadlines.push(this, now);
     if (signal !== undefined) this.listen(signal);
     promise.then(
@@ -331,14 +351,17 @@ export class Execution extends Deadline implements RunContext {
 }
 
 /** @internal A running fallback: its own context (own signal) and its own deadline. */
-class FallbackAttempt extends Deadline implements RunContext {
+class FallbackAttempt implements Deadline, RunContext {
+  deadlineAt = 0;
+  nextDeadline: Deadline | null = null;
+  waiting = false;
+  queue: DeadlineQueue | null = null;
   readonly name: string;
   private controller: AbortController | null = null;
   private abortReason: unknown = NO_REASON;
   private over = false;
 
   constructor(private readonly execution: Execution) {
-    super();
     this.name = execution.name;
   }
 

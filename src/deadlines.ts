@@ -4,21 +4,19 @@ import type { Clock, ClockTimer } from './clock.js';
  * @internal Something that may run past a deadline: an execution's run, or a fallback. It is its own queue node,
  * so queueing allocates nothing.
  */
-export abstract class Deadline {
+export interface Deadline {
   /** When it times out, in clock time. */
-  deadlineAt = 0;
+  deadlineAt: number;
   /** The next node in its queue. */
-  nextDeadline: Deadline | null = null;
+  nextDeadline: Deadline | null;
   /** Still waiting for an outcome; false once it ended in any way. */
-  waiting = false;
+  waiting: boolean;
   /** The queue it waits in. */
-  queue: DeadlineQueue | null = null;
-
+  queue: DeadlineQueue | null;
   /** The deadline passed while it was still waiting. */
-  abstract expire(): void;
-
+  expire(): void;
   /** It cannot wait any longer: the registry is closing. */
-  abstract cancel(reason: unknown): void;
+  cancel(reason: unknown): void;
 }
 
 /**

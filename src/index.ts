@@ -63,7 +63,7 @@ export { MetricCollectorRegistry } from './metrics/registry.js';
 export { ExecutorPool } from './pool.js';
 export { RollingNumber, type RollingNumberOptions } from './rolling/number.js';
 export type { RollingWindowOptions } from './rolling/ring.js';
-export { RollingTiming } from './rolling/timing.js';
+export { RollingTiming, type RollingTimingOptions, type TimingReader } from './rolling/timing.js';
 export {
   type CommandConfig,
   DefaultErrorPercentThreshold,

@@ -35,8 +35,10 @@ export class ExecutorPool {
 
   /** @internal Returns a ticket, recording the run and the active count it ran with (hystrix-go's order). */
   release(now: number): void {
-    this.metrics.addAt(now, EXECUTED, 1);
-    this.metrics.maxAt(now, MAX_ACTIVE, this.activeCount);
+    const metrics = this.metrics;
+    metrics.rotate(now);
+    metrics.bump(EXECUTED, 1);
+    metrics.raise(MAX_ACTIVE, this.activeCount);
     this.activeCount--;
   }
 

@@ -1,6 +1,6 @@
 import type { CircuitBreaker, CircuitState } from './circuit.js';
 import { errorPercent, LANE } from './metrics/default-collector.js';
-import type { RollingTiming } from './rolling/timing.js';
+import type { TimingReader } from './rolling/timing.js';
 
 /** The percentiles reported for a latency, as the Hystrix stream reports them. */
 export const LATENCY_PERCENTILES: readonly number[] = [0, 25, 50, 75, 90, 95, 99, 99.5, 100];
@@ -119,7 +119,7 @@ export function readStats(
 }
 
 /** @internal */
-export function latency(timing: RollingTiming): LatencyStats {
+export function latency(timing: TimingReader): LatencyStats {
   const [p0, p25, p50, p75, p90, p95, p99, p99_5, p100] = timing.percentiles(LATENCY_PERCENTILES);
   return {
     count: timing.count(),

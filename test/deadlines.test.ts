@@ -1,7 +1,7 @@
 /** DeadlineQueue: one timer for all the deadlines of one timeout value. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { Deadline, DeadlineQueue } from '../src/deadlines.js';
+import { type Deadline, DeadlineQueue } from '../src/deadlines.js';
 import { ManualClock } from '../src/manual-clock.js';
 import { MonotonicClock } from '../src/monotonic-clock.js';
 
@@ -9,7 +9,11 @@ const START = 1_700_000_000_000;
 const TIMEOUT = 100;
 
 /** A deadline that records what happened to it. */
-class Entry extends Deadline {
+class Entry implements Deadline {
+  deadlineAt = 0;
+  nextDeadline: Deadline | null = null;
+  waiting = false;
+  queue: DeadlineQueue | null = null;
   readonly expiredAt: number[] = [];
   readonly cancelled: unknown[] = [];
 
@@ -18,17 +22,15 @@ class Entry extends Deadline {
     private readonly clock: ManualClock,
     private readonly log: string[],
     private readonly onExpire?: (entry: Entry) => void,
-  ) {
-    super();
-  }
+  ) {}
 
-  override expire(): void {
+  expire(): void {
     this.expiredAt.push(this.clock.now());
     this.log.push(this.name);
     this.onExpire?.(this);
   }
 
-  override cancel(reason: unknown): void {
+  cancel(reason: unknown): void {
     this.cancelled.push(reason);
     this.log.push(`cancel ${this.name}`);
   }

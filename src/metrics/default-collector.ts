@@ -10,7 +10,7 @@ import {
   TIMEOUT,
 } from '../events.js';
 import { RollingNumber } from '../rolling/number.js';
-import { RollingTiming } from '../rolling/timing.js';
+import { RollingTiming, type TimingReader } from '../rolling/timing.js';
 import type { MetricCollector, MetricResult } from './metric-result.js';
 
 // Lanes of the counts; 0 and 1 are what health is judged on.
@@ -26,6 +26,10 @@ const FALLBACK_FAILURES = 8;
 const CONTEXT_CANCELEDS = 9;
 const CONTEXT_DEADLINES = 10;
 const LANES = 11;
+
+// Lanes of the latencies.
+const RUN = 0;
+const TOTAL = 1;
 
 const EVENT_LANE: readonly number[] = [];
 (EVENT_LANE as number[])[SUCCESS] = SUCCESSES;
@@ -59,10 +63,12 @@ export interface DefaultMetricCollectorOptions {
  */
 export class DefaultMetricCollector implements MetricCollector {
   /** Run durations: only executions whose run finished and decided the outcome. */
-  readonly runDuration: RollingTiming;
+  readonly runDuration: TimingReader;
   /** Total durations, from the call to its outcome (fallback included), of every execution. */
-  readonly totalDuration: RollingTiming;
+  readonly totalDuration: TimingReader;
   private readonly counts: RollingNumber;
+  /** Lane 0: run durations; lane 1: total durations. */
+  private readonly latency: RollingTiming;
 
   /** @param options - the clock and window shapes. */
   constructor(options: DefaultMetricCollectorOptions = {}) {
@@ -73,13 +79,14 @@ export class DefaultMetricCollector implements MetricCollector {
       window: options.rollingWindow ?? 10_000,
       buckets: options.rollingBuckets ?? 10,
     });
-    const latency = {
+    this.latency = new RollingTiming({
       clock,
       window: options.latencyWindow ?? 60_000,
       buckets: options.latencyBuckets ?? 6,
-    };
-    this.runDuration = new RollingTiming(latency);
-    this.totalDuration = new RollingTiming(latency);
+      lanes: 2,
+    });
+    this.runDuration = this.latency.lane(RUN);
+    this.totalDuration = this.latency.lane(TOTAL);
   }
 
   /** Requests (attempts of every kind) in the window. */
@@ -147,26 +154,24 @@ export class DefaultMetricCollector implements MetricCollector {
     add(c, now, FALLBACK_FAILURES, result.fallbackFailures);
     add(c, now, CONTEXT_CANCELEDS, result.contextCanceled);
     add(c, now, CONTEXT_DEADLINES, result.contextDeadlineExceeded);
-    if (result.runDuration !== undefined) this.runDuration.addAt(now, result.runDuration);
-    this.totalDuration.addAt(now, result.totalDuration);
+    this.latency.addPairAt(now, result.runDuration ?? -1, result.totalDuration);
   }
 
   /** Empties every window. */
   reset(): void {
     this.counts.reset();
-    this.runDuration.reset();
-    this.totalDuration.reset();
+    this.latency.reset();
   }
 
   /** @internal One execution, recorded without building a `MetricResult`. `runMs` < 0: run did not decide. */
   record(now: number, event: number, fallback: number, runMs: number, totalMs: number): void {
     const c = this.counts;
-    c.addAt(now, REQUESTS, 1);
-    c.addAt(now, EVENT_LANE[event]!, 1);
-    if (IS_ERROR[event]) c.addAt(now, ERRORS, 1);
-    if (fallback !== 0) c.addAt(now, FALLBACK_LANE[fallback]!, 1);
-    if (runMs >= 0) this.runDuration.addAt(now, runMs);
-    this.totalDuration.addAt(now, totalMs);
+    c.rotate(now);
+    c.bump(REQUESTS, 1);
+    c.bump(EVENT_LANE[event]!, 1);
+    if (IS_ERROR[event]) c.bump(ERRORS, 1);
+    if (fallback !== 0) c.bump(FALLBACK_LANE[fallback]!, 1);
+    this.latency.addPairAt(now, runMs, totalMs);
   }
 
   /** @internal Requests in the window at `now` (for the health check on admission). */

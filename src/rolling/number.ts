@@ -76,17 +76,25 @@ export class RollingNumber extends BucketRing {
   /** @internal Adds `n` at time `now`; no argument checks. */
   addAt(now: number, lane: number, n: number): void {
     this.rotate(now);
-    let values = this.values;
-    if (values === null) values = this.allocate();
-    values[this.slot * this.lanes + lane]! += n;
-    this.totals![lane]! += n;
+    this.bump(lane, n);
   }
 
   /** @internal Raises the bucket at `now` to `n`; no argument checks. */
   maxAt(now: number, lane: number, n: number): void {
     this.rotate(now);
-    let values = this.values;
-    if (values === null) values = this.allocate();
+    this.raise(lane, n);
+  }
+
+  /** @internal Adds `n` to the current bucket; call `rotate(now)` first. */
+  bump(lane: number, n: number): void {
+    const values = this.values ?? this.allocate();
+    values[this.slot * this.lanes + lane]! += n;
+    this.totals![lane]! += n;
+  }
+
+  /** @internal Raises the current bucket to `n`; call `rotate(now)` first. */
+  raise(lane: number, n: number): void {
+    const values = this.values ?? this.allocate();
     const i = this.slot * this.lanes + lane;
     if (n > values[i]!) {
       this.totals![lane]! += n - values[i]!;

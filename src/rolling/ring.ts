@@ -27,6 +27,8 @@ export abstract class BucketRing {
   readonly clock: Clock;
   /** Absolute index (time / bucketMs) of the current bucket. */
   private head = Number.NEGATIVE_INFINITY;
+  /** Where the current bucket ends: a time before it is in the current bucket, with no division. */
+  private headEnd = Number.NEGATIVE_INFINITY;
   /** Ring slot of the current bucket. */
   protected slot = 0;
 
@@ -50,10 +52,12 @@ export abstract class BucketRing {
     this.bucketMs = window / buckets;
   }
 
-  /** Brings the ring to `now` (a reading of `this.clock`), clearing the buckets that left the window. */
-  protected rotate(now: number): void {
-    const index = Math.floor(now / this.bucketMs);
-    if (index !== this.head) this.moveTo(index);
+  /**
+   * @internal Brings the ring to `now` (a reading of `this.clock`), clearing the buckets that left the window;
+   * writes that follow go to the current bucket.
+   */
+  rotate(now: number): void {
+    if (!(now < this.headEnd)) this.moveTo(Math.floor(now / this.bucketMs));
   }
 
   /** Empties every bucket. */
@@ -76,5 +80,6 @@ export abstract class BucketRing {
       }
     }
     this.head = index;
+    this.headEnd = (index + 1) * this.bucketMs;
   }
 }
