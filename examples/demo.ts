@@ -57,7 +57,8 @@ function inventory(clock: Clock, phase: () => Phase, signal: AbortSignal): Promi
 
 async function main(): Promise<void> {
   const simulate = process.argv.includes('--simulate');
-  const manual = simulate ? new ManualClock(Date.now()) : undefined;
+  // A fixed start: buckets align to absolute time, so the same start gives the same story every run.
+  const manual = simulate ? new ManualClock(Date.UTC(2026, 0, 1)) : undefined;
   const clock: Clock = manual ?? systemClock;
   const h = new Hystrix({
     clock,

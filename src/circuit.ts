@@ -36,6 +36,7 @@ type State =
   | { readonly kind: 'half-open'; readonly since: number; admitted: number; succeeded: number };
 
 const CLOSED: State = Object.freeze({ kind: 'closed' });
+const NO_COLLECTORS: readonly MetricCollector[] = Object.freeze([]);
 
 /** @internal Admission answers. */
 export const ADMIT = 0;
@@ -69,8 +70,8 @@ export class CircuitBreaker {
   settings: Settings;
   /** @internal The default collector: health and `stats()` read it. */
   metrics: DefaultMetricCollector;
-  /** @internal Collectors from registered factories. */
-  collectors: MetricCollector[] = [];
+  /** @internal Collectors from registered factories (a shared empty list until there is one). */
+  collectors: readonly MetricCollector[] = NO_COLLECTORS;
   /** @internal Deadlines of runs, shared with every command of the same timeout. */
   runDeadlines: DeadlineQueue;
   /** @internal Deadlines of fallbacks. */
@@ -82,7 +83,7 @@ export class CircuitBreaker {
   private forcedClosed = false;
   /** Either is forced: one check on the hot path. */
   private forcing = false;
-  private readonly byFactory = new Map<MetricCollectorFactory, MetricCollector>();
+  private byFactory: Map<MetricCollectorFactory, MetricCollector> | null = null;
 
   /** @internal */
   constructor(
@@ -223,8 +224,17 @@ export class CircuitBreaker {
   /** @internal Records one execution in every collector. `runMs` < 0: run did not decide the outcome. */
   report(now: number, event: number, fallback: number, runMs: number, totalMs: number): void {
     this.metrics.record(now, event, fallback, runMs, totalMs);
+    if (this.collectors.length !== 0) this.reportToCollectors(event, fallback, runMs, totalMs);
+  }
+
+  /** The registered collectors' share of a report: off the hot path when there are none. */
+  private reportToCollectors(
+    event: number,
+    fallback: number,
+    runMs: number,
+    totalMs: number,
+  ): void {
     const collectors = this.collectors;
-    if (collectors.length === 0) return;
     const result: MetricResult = {
       attempts: 1,
       errors: IS_ERROR[event] ? 1 : 0,
@@ -278,7 +288,7 @@ export class CircuitBreaker {
 
   /** @internal Adds the collector of a factory; a factory that throws is logged and skipped. */
   attach(factory: MetricCollectorFactory): void {
-    if (this.byFactory.has(factory)) return;
+    if (this.byFactory?.has(factory) === true) return;
     try {
       const collector = factory(this.name);
       if (
@@ -290,7 +300,7 @@ export class CircuitBreaker {
           'the factory did not return a MetricCollector (update and reset methods)',
         );
       }
-      this.byFactory.set(factory, collector);
+      (this.byFactory ??= new Map()).set(factory, collector);
       this.collectors = [...this.collectors, collector];
     } catch (error: unknown) {
       this.log(
@@ -302,9 +312,9 @@ export class CircuitBreaker {
 
   /** @internal Removes the collector of a factory. */
   detach(factory: MetricCollectorFactory): void {
-    const collector = this.byFactory.get(factory);
+    const collector = this.byFactory?.get(factory);
     if (collector === undefined) return;
-    this.byFactory.delete(factory);
+    this.byFactory!.delete(factory);
     this.collectors = this.collectors.filter((c) => c !== collector);
   }
 

@@ -1,5 +1,4 @@
 import { ADMIT, type CircuitBreaker, PROBE, SHORT } from './circuit.js';
-import type { Clock } from './clock.js';
 import type { Deadline, DeadlineQueue } from './deadlines.js';
 import {
   ContextError,
@@ -22,39 +21,26 @@ import {
   SUCCESS,
   TIMEOUT,
 } from './events.js';
-
-/** What `run` and the fallback receive. */
-export interface RunContext {
-  /**
-   * Aborted when the call times out (reason {@link ErrTimeout}), when the caller's signal aborts (its reason) or
-   * when the registry closes; pass it on to `fetch`, database drivers and the like so that the work really
-   * stops. Created on first read, so a run that never reads it pays nothing.
-   */
-  readonly signal: AbortSignal;
-  /** The command name. */
-  readonly name: string;
-}
-
-/** The work a command protects. It may return a value or a promise. */
-export type RunFunction<T> = (ctx: RunContext) => T | PromiseLike<T>;
-
-/**
- * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
- * that triggered it. Bounded by the `fallbackTimeout` setting.
- */
-export type FallbackFunction<T> = (error: unknown, ctx: RunContext) => T | PromiseLike<T>;
+import { FallbackAttempt } from './fallback-attempt.js';
+import {
+  abortLazySignal,
+  type FallbackFunction,
+  type LazySignal,
+  readLazySignal,
+  type RunContext,
+  type RunFunction,
+} from './run-context.js';
+import { asPromise } from './thenable.js';
 
 // Phases of an execution.
 const RUNNING = 0;
 const FALLING_BACK = 1;
 const DONE = 2;
 
-/** @internal How the outcome is handed to the caller. */
+/** @internal How the outcome is handed to the caller: `do` rejects with the error. */
 export const MODE_DO = 0;
 /** @internal `go`: resolve with the error instead of rejecting. */
 export const MODE_GO = 1;
-
-const NO_REASON: unique symbol = Symbol('no abort reason');
 
 type Settle = (value: unknown) => void;
 
@@ -66,22 +52,73 @@ function capture(resolve: Settle, reject: Settle): void {
   capturedReject = reject;
 }
 
+// How the caller's promise is settled. An outcome decided while `begin` still runs (a shed call, a synchronous
+// run) needs no deferred promise: `begin` returns a settled one.
+const PENDING = 0; // begin is running and nothing is decided yet
+const SYNC_VALUE = 1; // begin decided a value
+const SYNC_ERROR = 2; // begin decided an error
+const DEFERRED = 3; // begin returned a deferred promise: settle it
+
+// Rejections decided synchronously, waiting for the microtask that delivers them: (reject, error) pairs.
+const dueRejections: unknown[] = [];
+let deliveryQueued = false;
+
+function deliverRejections(): void {
+  deliveryQueued = false;
+  // Rejecting only queues reactions: no code of the caller runs here, so the list cannot grow meanwhile.
+  for (let i = 0; i < dueRejections.length; i += 2)
+    (dueRejections[i] as Settle)(dueRejections[i + 1]);
+  dueRejections.length = 0;
+}
+
+/**
+ * A promise that rejects with `error` in a microtask. Rejecting before the caller has attached a handler would
+ * make Node track the rejection as unhandled and then untrack it, and a `throw` costs about as much: together
+ * they cost more than the rest of a shed call. One microtask later the caller's `await` is attached. Rejections
+ * of one tick share one microtask. A caller that never handles the promise still gets a normal unhandled
+ * rejection.
+ */
+function rejectSoon(error: unknown): Promise<unknown> {
+  const promise = new Promise(capture);
+  dueRejections.push(capturedReject, error);
+  if (!deliveryQueued) {
+    deliveryQueued = true;
+    queueMicrotask(deliverRejections);
+  }
+  return promise;
+}
+
+/** The primary outcome when it is not a success: what the fallback and the report need. */
+class Decision {
+  constructor(
+    readonly event: number,
+    readonly error: unknown,
+    /** How long run took when run decided, else -1. */
+    readonly runMs: number,
+  ) {}
+}
+
+/** The caller's signal and the listener on it. */
+class CallerLink {
+  constructor(
+    readonly signal: AbortSignal,
+    readonly listener: () => void,
+  ) {}
+}
+
 /**
  * @internal One execution of a command, from admission to report (hystrix-go's `command`). It is the context
  * given to `run` and its own deadline-queue node. Exactly one of run completion, timeout, caller abort and
  * close decides the primary outcome; whatever comes later only returns the ticket. Every field is assigned in
- * the constructor, in one order, so that all executions share one object shape.
+ * the constructor, in one order, so that all executions share one object shape; what only the rare paths need
+ * (a caller's signal, a failure, an abort) hangs off one field each.
  */
 export class Execution implements Deadline, RunContext {
   deadlineAt: number;
   nextDeadline: Deadline | null;
   waiting: boolean;
   queue: DeadlineQueue | null;
-  readonly name: string;
-  /** @internal */
-  readonly clock: Clock;
   private readonly circuit: CircuitBreaker;
-  private run: RunFunction<unknown> | null;
   private fallback: FallbackFunction<unknown> | null;
   private resolve: Settle | null;
   private reject: Settle | null;
@@ -90,17 +127,14 @@ export class Execution implements Deadline, RunContext {
   private phase: number;
   private holdsTicket: boolean;
   private probeEpoch: number;
-  private controller: AbortController | null;
-  private abortReason: unknown;
-  private callerSignal: AbortSignal | null;
-  private callerListener: (() => void) | null;
-  private event: number;
-  private runError: unknown;
-  private runMs: number;
+  private abortState: LazySignal;
+  private caller: CallerLink | null;
+  private decision: Decision | null;
+  private settling: number;
+  private syncResult: unknown;
 
   constructor(
     circuit: CircuitBreaker,
-    run: RunFunction<unknown>,
     fallback: FallbackFunction<unknown> | null,
     mode: number,
     start: number,
@@ -109,10 +143,7 @@ export class Execution implements Deadline, RunContext {
     this.nextDeadline = null;
     this.waiting = false;
     this.queue = null;
-    this.name = circuit.name;
-    this.clock = circuit.clock;
     this.circuit = circuit;
-    this.run = run;
     this.fallback = fallback;
     this.resolve = null;
     this.reject = null;
@@ -121,76 +152,91 @@ export class Execution implements Deadline, RunContext {
     this.phase = RUNNING;
     this.holdsTicket = false;
     this.probeEpoch = -1;
-    this.controller = null;
-    this.abortReason = NO_REASON;
-    this.callerSignal = null;
-    this.callerListener = null;
-    this.event = SUCCESS;
-    this.runError = undefined;
-    this.runMs = -1;
+    this.abortState = null;
+    this.caller = null;
+    this.decision = null;
+    this.settling = PENDING;
+    this.syncResult = undefined;
+  }
+
+  get name(): string {
+    return this.circuit.name;
   }
 
   get signal(): AbortSignal {
-    let controller = this.controller;
-    if (controller === null) {
-      controller = this.controller = new AbortController();
-      if (this.abortReason !== NO_REASON) controller.abort(this.abortReason);
-    }
+    const controller = readLazySignal(this.abortState);
+    this.abortState = controller;
     return controller.signal;
   }
 
   /** Runs the execution; returns the caller's promise. */
-  begin(signal: AbortSignal | undefined): Promise<unknown> {
-    const promise = new Promise(capture);
-    this.resolve = capturedResolve;
-    this.reject = capturedReject;
+  begin(run: RunFunction<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+    this.start0(run, signal);
+    switch (this.settling) {
+      case SYNC_VALUE:
+        return Promise.resolve(this.syncResult);
+      case SYNC_ERROR:
+        return this.mode === MODE_GO
+          ? Promise.resolve(toError(this.syncResult))
+          : rejectSoon(this.syncResult);
+      default: {
+        const promise = new Promise(capture);
+        this.resolve = capturedResolve;
+        this.reject = capturedReject;
+        this.settling = DEFERRED;
+        return promise;
+      }
+    }
+  }
+
+  /** Admission, ticket and run: everything `begin` does before handing out the caller's promise. */
+  private start0(run: RunFunction<unknown>, signal: AbortSignal | undefined): void {
     const circuit = this.circuit;
     const now = this.start;
     if (signal?.aborted) {
       this.decideByAbort(signal.reason, now);
-      return promise;
+      return;
     }
     const admission = circuit.admit(now);
     if (admission !== ADMIT) {
       if (admission === SHORT) {
         this.decide(SHORT_CIRCUIT, ErrCircuitOpen, now, -1);
         this.proceed(now);
-        return promise;
+        return;
       }
       if (admission === PROBE) this.probeEpoch = circuit.epoch;
     }
     if (!circuit.pool.tryAcquire()) {
       this.decide(REJECTED, ErrMaxConcurrency, now, -1);
       this.proceed(now);
-      return promise;
+      return;
     }
     this.holdsTicket = true;
     let result: unknown;
     try {
-      result = this.run!(this);
+      result = run(this);
     } catch (error: unknown) {
       this.runRejected(error);
-      return promise;
+      return;
     }
     const pending = asPromise(result);
     if (pending === null) this.runResolved(result);
     else this.watch(pending, now, signal);
-    return promise;
   }
 
   expire(): void {
     if (this.phase !== RUNNING) return;
     const now = this.circuit.clock.now();
     this.decide(TIMEOUT, ErrTimeout, now, -1);
-    this.abortRun(ErrTimeout);
+    this.abortState = abortLazySignal(this.abortState, ErrTimeout);
     this.proceed(now);
   }
 
   cancel(reason: unknown): void {
     if (this.phase !== RUNNING) return;
-    const now = nowOf(this);
+    const now = this.circuit.clock.now();
     this.decide(CONTEXT_CANCELED, new ContextError('context_canceled', reason), now, -1);
-    this.abortRun(reason);
+    this.abortState = abortLazySignal(this.abortState, reason);
     this.proceed(now);
   }
 
@@ -198,16 +244,17 @@ export class Execution implements Deadline, RunContext {
   fallbackEnded(ok: boolean, value: unknown): void {
     if (this.phase !== FALLING_BACK) return;
     this.phase = DONE;
-    const now = nowOf(this);
+    const now = this.circuit.clock.now();
+    const decision = this.decision!;
     this.circuit.report(
       now,
-      this.event,
+      decision.event,
       ok ? FALLBACK_SUCCESS : FALLBACK_FAILURE,
-      this.runMs,
+      decision.runMs,
       elapsed(this.start, now),
     );
     if (ok) this.succeed(value);
-    else this.fail(new FallbackError(value, this.runError));
+    else this.fail(new FallbackError(value, decision.error));
   }
 
   private watch(promise: Promise<unknown>, now: number, signal: AbortSignal | undefined): void {
@@ -220,57 +267,62 @@ export class Execution implements Deadline, RunContext {
   }
 
   private runResolved(value: unknown): void {
-    const now = nowOf(this);
-    this.returnTicket(now);
+    const circuit = this.circuit;
+    const now = circuit.clock.now();
+    if (this.holdsTicket) {
+      this.holdsTicket = false;
+      circuit.pool.release(now);
+    }
     if (this.phase !== RUNNING) return;
     this.phase = DONE;
     if (this.waiting) this.queue!.done(this);
-    if (this.callerListener !== null) this.unlisten();
+    if (this.caller !== null) this.unlisten();
     const ms = elapsed(this.start, now);
-    if (this.probeEpoch >= 0) this.circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
-    this.circuit.report(now, SUCCESS, NO_FALLBACK, ms, ms);
+    if (this.probeEpoch >= 0) circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
+    circuit.report(now, SUCCESS, NO_FALLBACK, ms, ms);
     this.succeed(value);
   }
 
   private runRejected(error: unknown): void {
-    const now = nowOf(this);
-    this.returnTicket(now);
+    const now = this.circuit.clock.now();
+    if (this.holdsTicket) {
+      this.holdsTicket = false;
+      this.circuit.pool.release(now);
+    }
     if (this.phase !== RUNNING) return;
     this.decide(FAILURE, error, now, elapsed(this.start, now));
     this.proceed(now);
   }
 
-  private returnTicket(now: number): void {
-    if (this.holdsTicket) {
-      this.holdsTicket = false;
-      this.circuit.pool.release(now);
-    }
-  }
-
   /** Fixes the primary outcome. */
   private decide(event: number, error: unknown, now: number, runMs: number): void {
     this.phase = this.fallback === null ? DONE : FALLING_BACK;
-    this.event = event;
-    this.runError = error;
-    this.runMs = runMs;
+    this.decision = new Decision(event, error, runMs);
     if (this.waiting) this.queue!.done(this);
-    if (this.callerListener !== null) this.unlisten();
+    if (this.caller !== null) this.unlisten();
     if (this.probeEpoch >= 0) this.circuit.probeOutcome(this.probeEpoch, event, now);
   }
 
   /** After the decision: the fallback, or the report and the caller's error. */
   private proceed(now: number): void {
+    const decision = this.decision!;
     const fallback = this.fallback;
     if (fallback === null) {
-      this.circuit.report(now, this.event, NO_FALLBACK, this.runMs, elapsed(this.start, now));
-      this.fail(this.runError);
+      this.circuit.report(
+        now,
+        decision.event,
+        NO_FALLBACK,
+        decision.runMs,
+        elapsed(this.start, now),
+      );
+      this.fail(decision.error);
       return;
     }
     this.fallback = null;
     const attempt = new FallbackAttempt(this);
     let result: unknown;
     try {
-      result = fallback(this.runError, attempt);
+      result = fallback(decision.error, attempt);
     } catch (error: unknown) {
       this.fallbackEnded(false, error);
       return;
@@ -295,42 +347,46 @@ export class Execution implements Deadline, RunContext {
       now,
       -1,
     );
-    this.abortRun(reason);
+    this.abortState = abortLazySignal(this.abortState, reason);
     this.proceed(now);
-  }
-
-  private abortRun(reason: unknown): void {
-    if (this.controller !== null) this.controller.abort(reason);
-    else this.abortReason = reason;
   }
 
   private listen(signal: AbortSignal): void {
     if (signal.aborted) {
       // Aborted while run's synchronous part ran.
-      this.decideByAbort(signal.reason, nowOf(this));
+      this.decideByAbort(signal.reason, this.circuit.clock.now());
       return;
     }
     const listener = (): void => {
-      if (this.phase === RUNNING) this.decideByAbort(signal.reason, nowOf(this));
+      if (this.phase === RUNNING) this.decideByAbort(signal.reason, this.circuit.clock.now());
     };
-    this.callerSignal = signal;
-    this.callerListener = listener;
+    this.caller = new CallerLink(signal, listener);
     signal.addEventListener('abort', listener, { once: true });
   }
 
   private unlisten(): void {
-    this.callerSignal!.removeEventListener('abort', this.callerListener!);
-    this.callerSignal = null;
-    this.callerListener = null;
+    const { signal, listener } = this.caller!;
+    signal.removeEventListener('abort', listener);
+    this.caller = null;
   }
 
   private succeed(value: unknown): void {
+    if (this.settling !== DEFERRED) {
+      this.settling = SYNC_VALUE;
+      this.syncResult = this.mode === MODE_GO ? undefined : value;
+      return;
+    }
     const resolve = this.resolve!;
     this.release();
     resolve(this.mode === MODE_GO ? undefined : value);
   }
 
   private fail(error: unknown): void {
+    if (this.settling !== DEFERRED) {
+      this.settling = SYNC_ERROR;
+      this.syncResult = error;
+      return;
+    }
     if (this.mode === MODE_GO) {
       const resolve = this.resolve!;
       this.release();
@@ -345,83 +401,11 @@ export class Execution implements Deadline, RunContext {
   /** Drops what the caller gave, so that an ended execution still queued behind a slow one holds little. */
   private release(): void {
     this.resolve = this.reject = null;
-    this.run = null;
-    this.runError = undefined;
+    this.decision = null;
   }
-}
-
-/** @internal A running fallback: its own context (own signal) and its own deadline. */
-class FallbackAttempt implements Deadline, RunContext {
-  deadlineAt = 0;
-  nextDeadline: Deadline | null = null;
-  waiting = false;
-  queue: DeadlineQueue | null = null;
-  readonly name: string;
-  private controller: AbortController | null = null;
-  private abortReason: unknown = NO_REASON;
-  private over = false;
-
-  constructor(private readonly execution: Execution) {
-    this.name = execution.name;
-  }
-
-  get signal(): AbortSignal {
-    let controller = this.controller;
-    if (controller === null) {
-      controller = this.controller = new AbortController();
-      if (this.abortReason !== NO_REASON) controller.abort(this.abortReason);
-    }
-    return controller.signal;
-  }
-
-  ended(ok: boolean, value: unknown): void {
-    if (this.over) return;
-    this.over = true;
-    if (this.waiting) this.queue!.done(this);
-    this.execution.fallbackEnded(ok, value);
-  }
-
-  expire(): void {
-    this.stop(ErrTimeout);
-  }
-
-  cancel(reason: unknown): void {
-    this.stop(reason);
-  }
-
-  private stop(reason: unknown): void {
-    if (this.over) return;
-    this.over = true;
-    if (this.controller !== null) this.controller.abort(reason);
-    else this.abortReason = reason;
-    this.execution.fallbackEnded(false, reason);
-  }
-}
-
-function nowOf(execution: Execution): number {
-  return execution.clock.now();
 }
 
 function elapsed(start: number, now: number): number {
   const ms = now - start;
   return ms > 0 ? ms : 0;
-}
-
-/**
- * The promise behind what `run` or a fallback returned, or null for a plain value. A thenable's `then` is read
- * once; a `then` getter that throws counts as a rejection.
- */
-function asPromise(value: unknown): Promise<unknown> | null {
-  if (value instanceof Promise) return value;
-  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return null;
-  let then: unknown;
-  try {
-    then = (value as { then?: unknown }).then;
-  } catch (error: unknown) {
-    return Promise.reject(error);
-  }
-  if (typeof then !== 'function') return null;
-  return new Promise((resolve, reject) => {
-    (then as (onFulfilled: Settle, onRejected: Settle) => unknown).call(value, resolve, reject);
-  });
 }

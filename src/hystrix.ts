@@ -1,6 +1,7 @@
 import { CircuitBreaker, type CircuitOwner } from './circuit.js';
 import { type Clock, systemClock } from './clock.js';
-import { type FallbackFunction, type RunFunction, Execution, MODE_DO, MODE_GO } from './command.js';
+import { Execution, MODE_DO, MODE_GO } from './command.js';
+import type { FallbackFunction, RunFunction } from './run-context.js';
 import { DeadlineQueue } from './deadlines.js';
 import { ErrClosed } from './errors.js';
 import { MonotonicClock } from './monotonic-clock.js';
@@ -318,11 +319,10 @@ export class Hystrix {
     const circuit = this.circuits.get(name) ?? this.createCircuit(name);
     return new Execution(
       circuit,
-      run as RunFunction<unknown>,
       (fallback ?? null) as FallbackFunction<unknown> | null,
       mode,
       this.time.now(),
-    ).begin(signal);
+    ).begin(run as RunFunction<unknown>, signal);
   }
 
   private createCircuit(name: string): CircuitBreaker {

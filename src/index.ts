@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { CircuitBreaker } from './circuit.js';
-import type { FallbackFunction, RunFunction } from './command.js';
+import type { FallbackFunction, RunFunction } from './run-context.js';
 import {
   type AnyCommandConfig,
   type CommandOptions,
@@ -21,7 +21,7 @@ import type { Settings } from './settings.js';
 
 export { CircuitBreaker, type CircuitState } from './circuit.js';
 export { type Clock, type ClockTimer, SystemClock, systemClock } from './clock.js';
-export type { FallbackFunction, RunContext, RunFunction } from './command.js';
+export type { FallbackFunction, RunContext, RunFunction } from './run-context.js';
 export {
   CircuitError,
   ContextError,

@@ -38,7 +38,7 @@ export class RollingTiming extends BucketRing {
   /** How many series share the window. */
   readonly lanes: number;
   /** Histograms by slot, each `lanes * BINS` long, allocated on the slot's first write. */
-  private readonly histograms: (Uint32Array | null)[];
+  private histograms: (Uint32Array | null)[] | null = null;
   /** Summaries: `FIELDS` numbers per lane per slot. */
   private summary: Float64Array | null = null;
 
@@ -50,7 +50,6 @@ export class RollingTiming extends BucketRing {
       throw new RangeError(`lanes must be a positive integer, got ${String(lanes)}`);
     }
     this.lanes = lanes;
-    this.histograms = new Array<Uint32Array | null>(this.buckets).fill(null);
   }
 
   /** Records one duration in milliseconds; negative durations count as 0. */
@@ -111,8 +110,9 @@ export class RollingTiming extends BucketRing {
     const offset = lane * BINS;
     let next = 0;
     let seen = 0;
+    const histograms = this.histograms ?? [];
     for (let bin = 0; bin < BINS && next < pending.length; bin++) {
-      for (const h of this.histograms) if (h !== null) seen += h[offset + bin]!;
+      for (const h of histograms) if (h !== null) seen += h[offset + bin]!;
       while (next < pending.length && seen >= pending[next]!.ordinal) {
         out[pending[next]!.index] = Math.min(max, Math.max(min, binMiddleMs(bin)));
         next++;
@@ -124,12 +124,7 @@ export class RollingTiming extends BucketRing {
   /** A read-only view of one lane. */
   lane(lane: number): TimingReader {
     this.checkLane(lane);
-    return {
-      count: () => this.count(lane),
-      mean: () => this.mean(lane),
-      percentile: (p) => this.percentile(p, lane),
-      percentiles: (ps) => this.percentiles(ps, lane),
-    };
+    return new TimingLane(this, lane);
   }
 
   /** Empties the window. */
@@ -160,12 +155,12 @@ export class RollingTiming extends BucketRing {
   }
 
   protected clearAll(): void {
-    for (const h of this.histograms) h?.fill(0);
+    if (this.histograms !== null) for (const h of this.histograms) h?.fill(0);
     this.summary?.fill(0);
   }
 
   protected clearSlot(slot: number): void {
-    this.histograms[slot]?.fill(0);
+    this.histograms?.[slot]?.fill(0);
     const width = this.lanes * FIELDS;
     this.summary?.fill(0, slot * width, slot * width + width);
   }
@@ -173,7 +168,7 @@ export class RollingTiming extends BucketRing {
   /** Adds duration `d` in bin `bin` of `lane` to the current bucket. */
   private put(lane: number, bin: number, d: number): void {
     const slot = this.slot;
-    const histogram = this.histograms[slot] ?? this.allocate(slot);
+    const histogram = this.histograms?.[slot] ?? this.allocate(slot);
     histogram[lane * BINS + bin]!++;
     const summary = this.summary!;
     const base = (slot * this.lanes + lane) * FIELDS;
@@ -190,7 +185,8 @@ export class RollingTiming extends BucketRing {
 
   private allocate(slot: number): Uint32Array {
     this.summary ??= new Float64Array(this.buckets * this.lanes * FIELDS);
-    return (this.histograms[slot] = new Uint32Array(this.lanes * BINS));
+    const histograms = (this.histograms ??= new Array<Uint32Array | null>(this.buckets).fill(null));
+    return (histograms[slot] = new Uint32Array(this.lanes * BINS));
   }
 
   private total(field: number, lane: number): number {
@@ -220,6 +216,26 @@ export class RollingTiming extends BucketRing {
         `lane must be an integer from 0 to ${this.lanes - 1}, got ${String(lane)}`,
       );
     }
+  }
+}
+
+/** One lane of a {@link RollingTiming}, read-only. */
+class TimingLane implements TimingReader {
+  constructor(
+    private readonly timing: RollingTiming,
+    private readonly index: number,
+  ) {}
+  count(): number {
+    return this.timing.count(this.index);
+  }
+  mean(): number {
+    return this.timing.mean(this.index);
+  }
+  percentile(p: number): number {
+    return this.timing.percentile(p, this.index);
+  }
+  percentiles(ps: readonly number[]): number[] {
+    return this.timing.percentiles(ps, this.index);
   }
 }
 
