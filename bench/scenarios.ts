@@ -234,7 +234,10 @@ export interface RetainedFigures {
   late: number;
 }
 
-/** Heap retained by one busy instance: growth between a tenth of the calls and all of them shows boundedness. */
+/**
+ * Heap retained by one busy instance, after a warm-up: growth between a tenth of the calls and all of them shows
+ * whether memory is bounded.
+ */
 export async function retained(
   variants: readonly Variant[],
   scale: Scale,
@@ -248,7 +251,8 @@ export async function retained(
       variant.name === 'cockatiel composite'
         ? Math.round(scale.retainedCalls / 10)
         : scale.retainedCalls;
-    await loop(call, 1000);
+    // Warm up first: compiled code and first-use allocations are not growth.
+    await loop(call, calls / 5);
     const before = heapAfterGc();
     await loop(call, calls / 10);
     const early = heapAfterGc() - before;
