@@ -68,6 +68,25 @@ describe('the registry', () => {
     expect(h.metricCollectors.list()).toEqual([]);
   });
 
+  test('a factory registered twice serves each circuit once, and stays until both are removed', async () => {
+    const { h } = manualHystrix();
+    await h.go('a', async () => 1);
+    const { made, factory } = recorders();
+    const first = h.metricCollectors.register(factory);
+    const second = h.metricCollectors.register(factory);
+    expect(made.map((r) => r.name)).toEqual(['a']);
+    first();
+    await h.go('a', async () => 1);
+    await h.go('b', async () => 1);
+    expect(made.map((r) => [r.name, r.results.length])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    second();
+    await h.go('a', async () => 1);
+    expect(made[0]!.results).toHaveLength(1);
+  });
+
   test('register takes a function only', () => {
     const { h } = manualHystrix();
     expect(() => h.metricCollectors.register({} as never)).toThrow(TypeError);

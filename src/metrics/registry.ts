@@ -19,7 +19,8 @@ export class MetricCollectorRegistry {
 
   /**
    * Adds a factory, called once for every circuit, those that exist included. Returns a function that removes
-   * it again and detaches its collectors.
+   * it again and detaches its collectors. A factory registered twice still makes one collector a circuit, and
+   * stays until both registrations are removed.
    */
   register(factory: MetricCollectorFactory): () => void {
     if (typeof factory !== 'function') {
@@ -35,7 +36,8 @@ export class MetricCollectorRegistry {
       registered = false;
       const i = this.factories.indexOf(factory);
       if (i >= 0) this.factories.splice(i, 1);
-      this.listener.removed(factory);
+      // A factory registered twice serves each circuit once; it leaves only with its last registration.
+      if (!this.factories.includes(factory)) this.listener.removed(factory);
     };
   }
 
