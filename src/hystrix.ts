@@ -3,9 +3,9 @@ import { type Clock, systemClock } from './clock.js';
 import { Execution, MODE_DO, MODE_GO } from './command.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
 import { DeadlineQueue } from './deadlines.js';
-import { ErrClosed } from './errors.js';
+import { describeError, ErrClosed } from './errors.js';
 import { MonotonicClock } from './monotonic-clock.js';
-import { checkLogger, type Logger, NoopLogger } from './logger.js';
+import { checkLogger, type Logger, NoopLogger, safeLog } from './logger.js';
 import { MetricCollectorRegistry } from './metrics/registry.js';
 import {
   type CommandConfig,
@@ -69,6 +69,7 @@ export class Hystrix {
   private defaultsExplicit: ExplicitConfig = {};
   private defaults: Settings = defaultSettings;
   private readonly deadlines = new Map<number, DeadlineQueue>();
+  private readonly closers = new Set<() => void | PromiseLike<void>>();
   private readonly owner: CircuitOwner;
 
   /** @param options - clock, logger and defaults. */
@@ -280,9 +281,13 @@ export class Hystrix {
    * Leaves nothing running: every call in flight is cancelled as if its caller had aborted (it ends as
    * `context_canceled`, its fallback runs, its signal is aborted with `ErrClosed`), a fallback still running is
    * failed, every timer is stopped, and the registry is flushed. A process that has called `close()` exits by
-   * itself. The registry stays usable: a later call starts afresh.
+   * itself. The registry stays usable: a later call starts afresh, but what `close()` stopped (a stream, an
+   * export) stays stopped until it is started again.
+   *
+   * Everything above happens before `close()` returns; the promise it returns resolves once the parts that stop
+   * asynchronously (an export's last write) are done. It never rejects: their failures are logged.
    */
-  close(): void {
+  close(): Promise<void> {
     for (let round = 0; round < CLOSE_ROUNDS; round++) {
       let cancelled = 0;
       for (const queue of [...this.deadlines.values()]) {
@@ -291,8 +296,37 @@ export class Hystrix {
       }
       if (cancelled === 0) break;
     }
+    const pending: Promise<void>[] = [];
+    const failed = (error: unknown): void => {
+      safeLog(
+        this.log,
+        'error',
+        `hystrix: a part stopped on close failed: ${describeError(error)}`,
+      );
+    };
+    for (const stop of [...this.closers]) {
+      try {
+        const result = stop();
+        if (result !== undefined) pending.push(Promise.resolve(result).then(undefined, failed));
+      } catch (error: unknown) {
+        failed(error);
+      }
+    }
     this.flush();
     this.deadlines.clear();
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  /**
+   * Registers `stop` to run when this registry closes (a stream, a metrics export), so that `close()` leaves
+   * nothing running; a promise it returns is awaited by `close()`'s. Returns a function that removes it.
+   */
+  onClose(stop: () => void | PromiseLike<void>): () => void {
+    if (typeof stop !== 'function') throw new TypeError('onClose(stop): stop must be a function');
+    this.closers.add(stop);
+    return () => {
+      this.closers.delete(stop);
+    };
   }
 
   /** Replaces the logger (hystrix-go's `SetLogger`). */

@@ -169,8 +169,8 @@ export function flush(): void {
 }
 
 /** {@link Hystrix.close} on the default registry. */
-export function close(): void {
-  defaultHystrix.close();
+export function close(): Promise<void> {
+  return defaultHystrix.close();
 }
 
 /** {@link Hystrix.setLogger} on the default registry. */

@@ -110,6 +110,48 @@ describe('close', () => {
   });
 });
 
+describe('onClose', () => {
+  test('close() runs every registered stop once and its promise waits for the asynchronous ones', async () => {
+    const { h, logs } = manualHystrix();
+    const order: string[] = [];
+    const slow = deferred<undefined>();
+    h.onClose(() => {
+      order.push('sync');
+    });
+    h.onClose(() => {
+      order.push('async started');
+      return slow.promise.then(() => {
+        order.push('async done');
+      });
+    });
+    h.onClose(() => Promise.reject(new Error('export failed')));
+    h.onClose(() => {
+      throw new Error('thrown');
+    });
+    const removed = h.onClose(() => {
+      order.push('removed');
+    });
+    removed();
+    let closed = false;
+    const closing = h.close().then(() => {
+      closed = true;
+    });
+    expect(order).toEqual(['sync', 'async started']);
+    await flushPromises();
+    expect(closed).toBe(false);
+    slow.resolve(undefined);
+    await closing;
+    expect(order).toEqual(['sync', 'async started', 'async done']);
+    expect(logs).toContain('hystrix: a part stopped on close failed: export failed');
+    expect(logs).toContain('hystrix: a part stopped on close failed: thrown');
+  });
+
+  test('onClose takes a function only', () => {
+    const { h } = manualHystrix();
+    expect(() => h.onClose('stop' as never)).toThrow(TypeError);
+  });
+});
+
 describe('the logger', () => {
   test('setLogger takes an object with info and error; anything else throws and changes nothing', () => {
     const { h } = manualHystrix();
