@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    stream: 'src/stream/index.ts',
+    prometheus: 'src/plugins/prometheus.ts',
+    statsd: 'src/plugins/statsd.ts',
+    graphite: 'src/plugins/graphite.ts',
+    opentelemetry: 'src/plugins/opentelemetry.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -10,4 +17,7 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   treeshake: true,
+  // Subpath modules import the core by the package's own name, so that one process holds one copy of it;
+  // integrations are optional peer dependencies, never bundled.
+  external: ['hystrix-ts', 'prom-client', 'hot-shots', '@opentelemetry/api'],
 });
