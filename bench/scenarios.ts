@@ -203,7 +203,7 @@ export async function idle(
       callAll = async () => {
         for (const name of names) await h.do(name, work);
       };
-      dispose = () => h.close();
+      dispose = () => void h.close();
     } else {
       const instances = Array.from({ length: count }, () => variant.make({ limit: 10 }));
       dispose = () => instances.forEach((i) => i.dispose());

@@ -62,7 +62,7 @@ export const hystrixTs: Variant = {
       fill: () => {
         for (let i = 0; i < limit; i++) void h.go('bench', never);
       },
-      dispose: () => h.close(),
+      dispose: () => void h.close(),
     };
   },
 };

@@ -3,8 +3,8 @@
  * answered by the fallback, probes are let through after the sleep window, and the circuit closes when it
  * recovers.
  *
- *   npm run demo                 # about 22 s of real time; Ctrl-C ends it
- *   npm run demo -- --simulate   # the same story on a ManualClock, printed at once
+ *   npm run demo:terminal        # about 22 s of real time; Ctrl-C ends it
+ *   npm run demo:terminal -- --simulate   # the same story on a ManualClock, printed at once
  */
 import { type Clock, Hystrix, isCircuitOpen, ManualClock, systemClock } from 'hystrix-ts';
 

@@ -116,6 +116,68 @@ describe('the built package', () => {
     }
   });
 
+  test('every subpath loads with import and require, and shares the one copy of the core', async () => {
+    const subpaths = {
+      stream: ['HystrixStream', 'startStreamServer', 'dashboardPage'],
+      prometheus: ['registerPrometheus'],
+      opentelemetry: ['registerOpenTelemetry'],
+      statsd: ['registerStatsd', 'registerDogStatsd'],
+      graphite: ['registerGraphite'],
+    };
+    const esm = await node([
+      '--input-type=module',
+      '-e',
+      `const out = {};
+       for (const sub of ${JSON.stringify(Object.keys(subpaths))}) out[sub] = Object.keys(await import('hystrix-ts/' + sub));
+       console.log(JSON.stringify(out));`,
+    ]);
+    const cjs = await node([
+      '-e',
+      `const out = {};
+       for (const sub of ${JSON.stringify(Object.keys(subpaths))}) out[sub] = Object.keys(require('hystrix-ts/' + sub));
+       console.log(JSON.stringify(out));`,
+    ]);
+    for (const loaded of [JSON.parse(esm), JSON.parse(cjs)] as Record<string, string[]>[]) {
+      for (const [sub, names] of Object.entries(subpaths)) {
+        expect(loaded[sub], sub).toEqual(expect.arrayContaining(names));
+      }
+    }
+    // A call made through the core shows in an export of the default registry: one registry, one core.
+    const shared = await node([
+      '--input-type=module',
+      '-e',
+      `import * as core from 'hystrix-ts';
+       import { registerPrometheus } from 'hystrix-ts/prometheus';
+       import { Registry } from 'prom-client';
+       const registry = new Registry();
+       registerPrometheus({ registry });
+       await core.do('shared-core', async () => 1);
+       console.log((await registry.metrics()).includes('command="shared-core"'));`,
+    ]);
+    expect(shared).toBe('true');
+  });
+
+  test('integrations are optional peer dependencies, never bundled', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    for (const name of ['prom-client', 'hot-shots', '@opentelemetry/api']) {
+      expect(pkg.peerDependencies[name], name).toBeDefined();
+      expect(pkg.peerDependenciesMeta[name]?.optional, name).toBe(true);
+    }
+    for (const [file, lib] of [
+      ['dist/prometheus.js', 'prom-client'],
+      ['dist/statsd.js', 'hot-shots'],
+      ['dist/opentelemetry.js', '@opentelemetry/api'],
+    ] as const) {
+      const code = readFileSync(file, 'utf8');
+      expect(code).toMatch(new RegExp(`from ["']${lib.replace('/', '\\/')}["']`));
+      expect(code).toMatch(/from ["']hystrix-ts["']/);
+      expect(code).not.toMatch(/class Hystrix\b/);
+    }
+  });
+
   test('the core has no runtime dependencies', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, unknown>;
     expect(pkg['dependencies'] ?? {}).toEqual({});

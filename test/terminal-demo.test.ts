@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 
-test('npm run demo -- --simulate tells the whole story', async () => {
+test('npm run demo:terminal -- --simulate tells the whole story', async () => {
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'examples/demo.ts', '--simulate'],
+    ['--import', 'tsx', 'examples/terminal-demo.ts', '--simulate'],
     { timeout: 30_000 },
   );
   expect(stderr).toBe('');
