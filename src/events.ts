@@ -38,8 +38,8 @@ export const FALLBACK_SUCCESS = 1;
 /** @internal */
 export const FALLBACK_FAILURE = 2;
 
-/** @internal Event names by code. */
-export const EVENT_NAMES: readonly EventType[] = [
+/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
+export const EVENT_TYPES: readonly EventType[] = Object.freeze([
   'success',
   'failure',
   'rejected',
@@ -47,7 +47,16 @@ export const EVENT_NAMES: readonly EventType[] = [
   'timeout',
   'context_canceled',
   'context_deadline_exceeded',
-];
+]);
+
+/** Both fallback event types. */
+export const FALLBACK_EVENT_TYPES: readonly FallbackEventType[] = Object.freeze([
+  'fallback-success',
+  'fallback-failure',
+]);
+
+/** @internal Event names by code: the codes are the positions in {@link EVENT_TYPES}. */
+export const EVENT_NAMES: readonly EventType[] = EVENT_TYPES;
 
 /** @internal Fallback event names by code (index 0: no fallback ran). */
 export const FALLBACK_EVENT_NAMES: readonly (FallbackEventType | undefined)[] = [

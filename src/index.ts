@@ -40,7 +40,12 @@ export {
   isMaxConcurrency,
   isTimeout,
 } from './errors.js';
-export type { EventType, FallbackEventType } from './events.js';
+export {
+  EVENT_TYPES,
+  type EventType,
+  FALLBACK_EVENT_TYPES,
+  type FallbackEventType,
+} from './events.js';
 export {
   type AnyCommandConfig,
   type CommandOptions,

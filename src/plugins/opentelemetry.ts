@@ -13,14 +13,9 @@ import {
   type Observable,
   ValueType,
 } from '@opentelemetry/api';
-import {
-  defaultHystrix,
-  type EventType,
-  type FallbackEventType,
-  type Hystrix,
-  type MetricCollector,
-  type MetricResult,
-} from 'hystrix-ts';
+import { defaultHystrix, type Hystrix, type MetricCollector, type MetricResult } from 'hystrix-ts';
+import { CIRCUIT_STATES, EVENT_INDEX, EVENTS } from './shared/events.js';
+import { checkHystrixOption, checkOptionsObject, describe } from './shared/option-checks.js';
 
 /** Options of {@link registerOpenTelemetry}. */
 export interface OpenTelemetryOptions {
@@ -53,23 +48,6 @@ export const ATTR_COMMAND = 'hystrix.command';
 export const ATTR_EVENT = 'hystrix.event';
 /** The attribute holding a state (`closed`, `open`, `half-open`), on the circuit state gauge. */
 export const ATTR_STATE = 'hystrix.circuit.state';
-
-/** hystrix-go's event strings, exactly. */
-const EVENTS: readonly (EventType | FallbackEventType)[] = [
-  'success',
-  'failure',
-  'rejected',
-  'short-circuit',
-  'timeout',
-  'context_canceled',
-  'context_deadline_exceeded',
-  'fallback-success',
-  'fallback-failure',
-];
-
-const EVENT_INDEX = new Map<string, number>(EVENTS.map((event, i) => [event, i]));
-
-const STATES = ['closed', 'open', 'half-open'] as const;
 
 /** One command's attributes and its counts since the export began. */
 class Totals {
@@ -216,7 +194,7 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
       result.observe(limit, circuit.pool.max, attributes);
       result.observe(open, circuit.isOpen() ? 1 : 0, attributes);
       const current = circuit.state;
-      for (const s of STATES) {
+      for (const s of CIRCUIT_STATES) {
         result.observe(state, s === current ? 1 : 0, {
           [ATTR_COMMAND]: circuit.name,
           [ATTR_STATE]: s,
@@ -271,16 +249,12 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
 }
 
 function checkOptions(options: unknown): { meter: Meter; hystrix: Hystrix; prefix: string } {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${WHERE}: options must be an object such as { meter }`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new TypeError(`${WHERE}: unknown option '${key}' (known: meter, hystrix, prefix)`);
-    }
-  }
-  const given = options as Record<string, unknown>;
-  const { hystrix = defaultHystrix, prefix = 'hystrix.' } = given;
+  const given = checkOptionsObject(WHERE, options, {
+    known: OPTION_KEYS,
+    example: '{ meter }',
+    refuseArrays: false,
+  });
+  const { hystrix: hystrixOption = defaultHystrix, prefix = 'hystrix.' } = given;
   // The global meter is looked up only when none is given, and now rather than at import: the
   // application may set its MeterProvider after importing this module.
   const meter = given['meter'] === undefined ? metrics.getMeter('hystrix-ts') : given['meter'];
@@ -290,9 +264,7 @@ function checkOptions(options: unknown): { meter: Meter; hystrix: Hystrix; prefi
         `got ${describe(meter)}`,
     );
   }
-  if (!isHystrix(hystrix)) {
-    throw new TypeError(`${WHERE}: options.hystrix must be a Hystrix, got ${describe(hystrix)}`);
-  }
+  const hystrix = checkHystrixOption(WHERE, hystrixOption, ['getCircuits']);
   if (
     typeof prefix !== 'string' ||
     !Object.values(SUFFIXES).every((suffix) => INSTRUMENT_NAME.test(prefix + suffix))
@@ -319,23 +291,4 @@ function isMeter(value: unknown): value is Meter {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   return METER_METHODS.every((method) => typeof m[method] === 'function');
-}
-
-// Duck-typed, so that a Hystrix from another copy of the core (ESM and CommonJS in one process) is
-// accepted.
-function isHystrix(value: unknown): value is Hystrix {
-  const h = value as Partial<Hystrix> | null;
-  return (
-    typeof h === 'object' &&
-    h !== null &&
-    typeof h.getCircuits === 'function' &&
-    typeof h.metricCollectors === 'object' &&
-    typeof (h.metricCollectors as { register?: unknown } | null)?.register === 'function'
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
 }

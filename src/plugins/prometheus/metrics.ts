@@ -1,0 +1,179 @@
+import type { CircuitBreaker, Hystrix } from 'hystrix-ts';
+import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
+import { CIRCUIT_STATES } from '../shared/events.js';
+import { type CheckedPrometheusOptions, WHERE } from './options.js';
+import type { Pending } from './pending.js';
+
+/** The metrics of one export, made but not yet registered. */
+export interface PrometheusMetrics {
+  /** Executions by command and event. */
+  readonly events: Counter<'command' | 'event'>;
+  /** Executions by command. */
+  readonly requests: Counter<'command'>;
+  /** How long `run` took, in seconds. */
+  readonly runDuration: Histogram<'command'>;
+  /** From the call to its outcome, in seconds. */
+  readonly totalDuration: Histogram<'command'>;
+  /** Every metric, with the name it is to be registered under. */
+  readonly registered: [string, Metric][];
+}
+
+/**
+ * Makes the metrics of an export, named with its prefix. The counters add the counts waiting in `commands`
+ * when scraped; the gauges read `hystrix`'s circuits when scraped.
+ *
+ * @throws Error when a metric name is taken on the registry, before anything is made.
+ */
+export function createMetrics(
+  { registry, hystrix, prefix, buckets }: CheckedPrometheusOptions,
+  commands: ReadonlyMap<string, Pending>,
+): PrometheusMetrics {
+  const name = {
+    events: `${prefix}events_total`,
+    requests: `${prefix}requests_total`,
+    runDuration: `${prefix}run_duration_seconds`,
+    totalDuration: `${prefix}total_duration_seconds`,
+    open: `${prefix}circuit_open`,
+    state: `${prefix}circuit_state`,
+    active: `${prefix}concurrent_executions`,
+    limit: `${prefix}concurrency_limit`,
+    errorPercentage: `${prefix}error_percentage`,
+  };
+  // Checked before anything is created, so that a clash leaves the registry as it was.
+  for (const taken of Object.values(name)) {
+    if (registry.getSingleMetric(taken) !== undefined) {
+      throw new Error(
+        `${WHERE}: a metric named ${taken} is already registered on this registry ` +
+          '(register once per registry, or give another prefix)',
+      );
+    }
+  }
+  const byCommand = ['command'] as const;
+  const events: Counter<'command' | 'event'> = new Counter<'command' | 'event'>({
+    name: name.events,
+    help: 'Executions of hystrix commands by event (primary outcome, and fallback outcome if any).',
+    labelNames: ['command', 'event'],
+    registers: [],
+    collect: () => {
+      for (const pending of commands.values()) {
+        const counts = pending.events;
+        for (let i = 0; i < counts.length; i++) {
+          if (counts[i] === 0) continue;
+          events.inc(pending.eventLabels[i]!, counts[i]);
+          counts[i] = 0;
+        }
+      }
+    },
+  });
+  const requests: Counter<'command'> = new Counter<'command'>({
+    name: name.requests,
+    help: 'Executions of hystrix commands, of every kind.',
+    labelNames: byCommand,
+    registers: [],
+    collect: () => {
+      for (const pending of commands.values()) {
+        if (pending.requests === 0) continue;
+        requests.inc(pending.labels, pending.requests);
+        pending.requests = 0;
+      }
+    },
+  });
+  const runDuration = new Histogram<'command'>({
+    name: name.runDuration,
+    help: 'How long run took, for the executions whose run finished and decided the outcome.',
+    labelNames: byCommand,
+    buckets: [...buckets],
+    registers: [],
+  });
+  const totalDuration = new Histogram<'command'>({
+    name: name.totalDuration,
+    help: 'Time from the call to its outcome, fallback included, of every execution.',
+    labelNames: byCommand,
+    buckets: [...buckets],
+    registers: [],
+  });
+  const state: Gauge<'command' | 'state'> = new Gauge<'command' | 'state'>({
+    name: name.state,
+    help: 'The state of the circuit: 1 for the current one of closed, open, half-open, else 0.',
+    labelNames: ['command', 'state'],
+    registers: [],
+    collect: () => {
+      state.reset();
+      for (const circuit of hystrix.getCircuits()) {
+        const current = circuit.state;
+        for (const s of CIRCUIT_STATES) {
+          state.set({ command: circuit.name, state: s }, s === current ? 1 : 0);
+        }
+      }
+    },
+  });
+  const registered: [string, Metric][] = [
+    [name.events, events],
+    [name.requests, requests],
+    [name.runDuration, runDuration],
+    [name.totalDuration, totalDuration],
+    [
+      name.open,
+      circuitGauge(
+        hystrix,
+        name.open,
+        'Whether the circuit is open (1), half-open included, or closed (0).',
+        (c) => (c.isOpen() ? 1 : 0),
+      ),
+    ],
+    [name.state, state],
+    [
+      name.active,
+      circuitGauge(
+        hystrix,
+        name.active,
+        'Runs in flight now (tickets in use).',
+        (c) => c.pool.activeCount,
+      ),
+    ],
+    [
+      name.limit,
+      circuitGauge(
+        hystrix,
+        name.limit,
+        'The concurrency limit (maxConcurrentRequests).',
+        (c) => c.pool.max,
+      ),
+    ],
+    [
+      name.errorPercentage,
+      circuitGauge(
+        hystrix,
+        name.errorPercentage,
+        'The error percentage over the rolling window, rounded as health is judged (0-100).',
+        // The default collector's own figure, the one health is judged on; cheaper than stats().
+        (c) => c.metricCollector.errorPercent(),
+      ),
+    ],
+  ];
+  return { events, requests, runDuration, totalDuration, registered };
+}
+
+/**
+ * A gauge by command, filled from the circuits on each scrape, so that a circuit forgotten by flush()
+ * disappears and nothing needs updating between scrapes.
+ */
+function circuitGauge(
+  hystrix: Hystrix,
+  metricName: string,
+  help: string,
+  read: (circuit: CircuitBreaker) => number,
+): Gauge<'command'> {
+  const metric: Gauge<'command'> = new Gauge<'command'>({
+    name: metricName,
+    help,
+    labelNames: ['command'] as const,
+    registers: [],
+    collect: () => {
+      metric.reset();
+      for (const circuit of hystrix.getCircuits())
+        metric.set({ command: circuit.name }, read(circuit));
+    },
+  });
+  return metric;
+}

@@ -1,0 +1,72 @@
+import type { MetricCollector, MetricResult } from 'hystrix-ts';
+import { sanitizeName } from './names.js';
+import { milliseconds, type Sender } from './sender.js';
+
+/** hystrix-go's `StatsdCollector`, in its order. */
+export class StatsdCollector implements MetricCollector {
+  private readonly circuitOpen: string;
+  private readonly attempts: string;
+  private readonly errors: string;
+  private readonly successes: string;
+  private readonly failures: string;
+  private readonly rejects: string;
+  private readonly shortCircuits: string;
+  private readonly timeouts: string;
+  private readonly fallbackSuccesses: string;
+  private readonly fallbackFailures: string;
+  private readonly contextCanceled: string;
+  private readonly contextDeadlineExceeded: string;
+  private readonly totalDuration: string;
+  private readonly runDuration: string;
+  private readonly concurrencyInUse: string;
+
+  constructor(
+    private readonly sender: Sender,
+    prefix: string,
+    name: string,
+  ) {
+    const base = prefix + sanitizeName(name) + '.';
+    this.circuitOpen = base + 'circuitOpen';
+    this.attempts = base + 'attempts';
+    this.errors = base + 'errors';
+    this.successes = base + 'successes';
+    this.failures = base + 'failures';
+    this.rejects = base + 'rejects';
+    this.shortCircuits = base + 'shortCircuits';
+    this.timeouts = base + 'timeouts';
+    this.fallbackSuccesses = base + 'fallbackSuccesses';
+    this.fallbackFailures = base + 'fallbackFailures';
+    this.contextCanceled = base + 'contextCanceled';
+    this.contextDeadlineExceeded = base + 'contextDeadlineExceeded';
+    this.totalDuration = base + 'totalDuration';
+    this.runDuration = base + 'runDuration';
+    this.concurrencyInUse = base + 'concurrencyInUse';
+  }
+
+  update(r: MetricResult): void {
+    const s = this.sender;
+    if (s.stopped) return;
+    if (r.successes > 0) s.gauge(this.circuitOpen, 0);
+    else if (r.shortCircuits > 0) s.gauge(this.circuitOpen, 1);
+    s.count(this.attempts, r.attempts);
+    s.count(this.errors, r.errors);
+    s.count(this.successes, r.successes);
+    s.count(this.failures, r.failures);
+    s.count(this.rejects, r.rejects);
+    s.count(this.shortCircuits, r.shortCircuits);
+    s.count(this.timeouts, r.timeouts);
+    s.count(this.fallbackSuccesses, r.fallbackSuccesses);
+    s.count(this.fallbackFailures, r.fallbackFailures);
+    s.count(this.contextCanceled, r.contextCanceled);
+    s.count(this.contextDeadlineExceeded, r.contextDeadlineExceeded);
+    s.timing(this.totalDuration, milliseconds(r.totalDuration));
+    // hystrix-go sends 0 for calls that never ran, which drags run latency toward 0.
+    if (r.runDuration !== undefined) s.timing(this.runDuration, milliseconds(r.runDuration));
+    // hystrix-go's int64(100*ConcurrencyInUse): a whole percent, truncated.
+    s.timing(this.concurrencyInUse, Math.trunc(100 * r.concurrencyInUse));
+  }
+
+  reset(): void {
+    // Counters sent are deltas: there is nothing here to reset (hystrix-go's Reset is a no-op too).
+  }
+}
