@@ -212,6 +212,9 @@ export class Execution implements Deadline, RunContext {
       return;
     }
     this.holdsTicket = true;
+    // The deadline starts before run does: a command that run's synchronous part starts (with the same timeout)
+    // queues behind this one, so deadlines stay in call order.
+    circuit.runDeadlines.push(this, now);
     let result: unknown;
     try {
       result = run(this);
@@ -221,7 +224,7 @@ export class Execution implements Deadline, RunContext {
     }
     const pending = asPromise(result);
     if (pending === null) this.runResolved(result);
-    else this.watch(pending, now, signal);
+    else this.watch(pending, signal);
   }
 
   expire(): void {
@@ -257,8 +260,7 @@ export class Execution implements Deadline, RunContext {
     else this.fail(new FallbackError(value, decision.error));
   }
 
-  private watch(promise: Promise<unknown>, now: number, signal: AbortSignal | undefined): void {
-    this.circuit.runDeadlines.push(this, now);
+  private watch(promise: Promise<unknown>, signal: AbortSignal | undefined): void {
     if (signal !== undefined) this.listen(signal);
     promise.then(
       (value) => this.runResolved(value),
@@ -320,19 +322,21 @@ export class Execution implements Deadline, RunContext {
     }
     this.fallback = null;
     const attempt = new FallbackAttempt(this);
+    // As for run: the deadline starts first, so that fallbacks started by this one's synchronous part queue
+    // behind it.
+    this.circuit.fallbackDeadlines.push(attempt, now);
     let result: unknown;
     try {
       result = fallback(decision.error, attempt);
     } catch (error: unknown) {
-      this.fallbackEnded(false, error);
+      attempt.ended(false, error);
       return;
     }
     const promise = asPromise(result);
     if (promise === null) {
-      this.fallbackEnded(true, result);
+      attempt.ended(true, result);
       return;
     }
-    this.circuit.fallbackDeadlines.push(attempt, now);
     promise.then(
       (value) => attempt.ended(true, value),
       (error: unknown) => attempt.ended(false, error),

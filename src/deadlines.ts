@@ -26,6 +26,9 @@ export interface Deadline {
  * that ends is only marked; it is dropped when it reaches the head. The timer keeps the process alive only while
  * something is still waiting.
  */
+/** Ended entries tolerated beyond twice the waiting ones before the queue is compacted. */
+const COMPACT_SLACK = 64;
+
 export class DeadlineQueue {
   private head: Deadline | null = null;
   private tail: Deadline | null = null;
@@ -33,6 +36,10 @@ export class DeadlineQueue {
   private refed = false;
   /** Entries still waiting. */
   private live = 0;
+  /** Entries linked, waiting or ended. */
+  private stored = 0;
+  /** When the armed timer is due, in clock time: it has certainly come when the timer fires. */
+  private dueAt = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -48,7 +55,10 @@ export class DeadlineQueue {
     this.live++;
     // Ended entries at the head are dropped here, so a queue of quick calls stays one long.
     let head = this.head;
-    while (head !== null && !head.waiting) head = head.nextDeadline;
+    while (head !== null && !head.waiting) {
+      head = head.nextDeadline;
+      this.stored--;
+    }
     if (head === null) {
       this.head = this.tail = entry;
     } else {
@@ -56,6 +66,9 @@ export class DeadlineQueue {
       this.tail!.nextDeadline = entry;
       this.tail = entry;
     }
+    // Behind an entry that still waits, ended ones would stay until its deadline: timeout x call rate of them.
+    // Unlinking them once they outnumber the waiting ones keeps the queue within twice what waits, at O(1) a push.
+    if (++this.stored > 2 * this.live + COMPACT_SLACK) this.compact();
     if (this.timer === null) this.arm(now);
     else if (!this.refed) {
       this.timer.ref();
@@ -78,12 +91,38 @@ export class DeadlineQueue {
     return this.live;
   }
 
+  /** Entries held in the queue, waiting or ended (for tests of its memory). */
+  held(): number {
+    return this.stored;
+  }
+
+  private compact(): void {
+    let kept: Deadline | null = null;
+    let last: Deadline | null = null;
+    for (let e = this.head; e !== null;) {
+      const next: Deadline | null = e.nextDeadline;
+      if (e.waiting) {
+        e.nextDeadline = null;
+        if (last === null) kept = e;
+        else last.nextDeadline = e;
+        last = e;
+      } else {
+        e.nextDeadline = null;
+      }
+      e = next;
+    }
+    this.head = kept;
+    this.tail = last;
+    this.stored = this.live;
+  }
+
   /** Ends every waiting entry with `reason` and stops the timer. */
   cancelAll(reason: unknown): void {
     const waiting: Deadline[] = [];
     for (let e = this.head; e !== null; e = e.nextDeadline) if (e.waiting) waiting.push(e);
     this.head = this.tail = null;
     this.live = 0;
+    this.stored = 0;
     this.stopTimer();
     for (const e of waiting) {
       e.waiting = false;
@@ -101,6 +140,7 @@ export class DeadlineQueue {
     const head = this.head;
     if (head === null) return;
     const delay = Math.max(0, head.deadlineAt - now);
+    this.dueAt = now + delay;
     this.timer = this.clock.setTimeout(this.onTimer, delay);
     this.refed = this.live > 0;
     if (!this.refed) this.timer.unref();
@@ -109,7 +149,8 @@ export class DeadlineQueue {
   private readonly onTimer = (): void => {
     this.timer = null;
     this.refed = false;
-    const now = this.clock.now();
+    // The timer's own delay has elapsed, whatever a clock standing still (or lagging) says.
+    const now = Math.max(this.clock.now(), this.dueAt);
     // Expired entries are unlinked first and expired after the timer is re-armed, so that whatever their
     // expiry runs (a fallback that calls another command) finds the queue consistent.
     let expired: Deadline | null = null;
@@ -120,6 +161,7 @@ export class DeadlineQueue {
         if (head.deadlineAt > now) break;
         head.waiting = false;
         this.live--;
+        this.stored--;
         const next: Deadline | null = head.nextDeadline;
         head.nextDeadline = null;
         if (expiredTail === null) expired = head;
@@ -128,6 +170,7 @@ export class DeadlineQueue {
         head = next;
       } else {
         head = head.nextDeadline;
+        this.stored--;
       }
     }
     this.head = head;

@@ -187,6 +187,33 @@ describe('deadlines', () => {
     expect(expiredAt).toEqual([start, 100, start + 30, 100, start + 60, 100]);
   });
 
+  test("a call started by another's synchronous part does not delay the other's deadline", async () => {
+    const { h, clock } = manualHystrix();
+    h.configureCommand('outer', { timeout: 100 });
+    h.configureCommand('inner', { timeout: 100 });
+    const start = clock.now();
+    let abortedAfter = -1;
+    const outer = h.go('outer', (ctx) => {
+      ctx.signal.addEventListener('abort', () => (abortedAfter = clock.now() - start));
+      clock.advance(50); // synchronous work, then another command with the same timeout
+      void h.go('inner', () => never());
+      return never();
+    });
+    clock.advance(100);
+    expect(await outer).toBe(ErrTimeout);
+    expect(abortedAfter).toBe(100);
+  });
+
+  test('ended calls queued behind one still waiting are let go, not kept until its deadline', async () => {
+    const { h } = manualHystrix();
+    const waiting = h.go('slow', () => never());
+    for (let i = 0; i < 10_000; i++) await h.go('quick', async () => i);
+    const queue = h.getCircuit('quick').circuit.runDeadlines;
+    expect(queue.size()).toBe(1);
+    expect(queue.held()).toBeLessThanOrEqual(2 * queue.size() + 64 + 1);
+    void waiting;
+  });
+
   test('no timer keeps the process alive at rest, and none is left once the deadlines pass', async () => {
     const { h, clock } = manualHystrix();
     const run = deferred<number>();
