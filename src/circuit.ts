@@ -23,6 +23,7 @@ import type {
   MetricResult,
 } from './metrics/metric-result.js';
 import { ExecutorPool } from './pool.js';
+import { catchRejection } from './thenable.js';
 import type { Settings } from './settings.js';
 import { type CircuitStats, readStats } from './stats.js';
 
@@ -253,14 +254,19 @@ export class CircuitBreaker {
       event: EVENT_NAMES[event]!,
       fallbackEvent: FALLBACK_EVENT_NAMES[fallback],
     };
+    // One result serves every collector: frozen, so that one cannot change what the next one sees.
+    Object.freeze(result);
+    const failed = (error: unknown): void => {
+      this.log(
+        'error',
+        `hystrix: metric collector of circuit ${this.name} failed: ${describeError(error)}`,
+      );
+    };
     for (const collector of collectors) {
       try {
-        collector.update(result);
+        catchRejection(collector.update(result), failed);
       } catch (error: unknown) {
-        this.log(
-          'error',
-          `hystrix: metric collector of circuit ${this.name} failed: ${describeError(error)}`,
-        );
+        failed(error);
       }
     }
   }
@@ -322,14 +328,17 @@ export class CircuitBreaker {
   resetMetrics(includePool: boolean): void {
     this.metrics.reset();
     if (includePool) this.pool.reset();
+    const failed = (error: unknown): void => {
+      this.log(
+        'error',
+        `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,
+      );
+    };
     for (const collector of this.collectors) {
       try {
-        collector.reset();
+        catchRejection(collector.reset(), failed);
       } catch (error: unknown) {
-        this.log(
-          'error',
-          `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,
-        );
+        failed(error);
       }
     }
   }

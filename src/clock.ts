@@ -18,6 +18,12 @@ export interface Clock {
    * backwards: durations are never negative and windows stay consistent.
    */
   now(): number;
+  /**
+   * Optional: milliseconds on a clock that never jumps, the one timers run on. When a clock has it, the library
+   * measures time with it and reads `now()` once, to place that time on the calendar, so that corrections of the
+   * wall clock touch nothing. Without it, `now()` is read through a view that stands still while it goes back.
+   */
+  monotonic?(): number;
   /** Calls `callback` once after `ms` milliseconds. */
   setTimeout(callback: () => void, ms: number): ClockTimer;
   /** Cancels a timer made by this clock's `setTimeout`; cancelling twice or after it fired does nothing. */

@@ -196,9 +196,13 @@ export function isFallbackError(value: unknown): value is FallbackError {
 
 /** The context event a caller abort counts as: a `TimeoutError` reason is a deadline, any other a cancel. */
 export function contextCodeOf(reason: unknown): ContextErrorCode {
-  return typeof reason === 'object' &&
-    reason !== null &&
-    (reason as { name?: unknown }).name === 'TimeoutError'
-    ? 'context_deadline_exceeded'
-    : 'context_canceled';
+  if (typeof reason !== 'object' || reason === null) return 'context_canceled';
+  try {
+    return (reason as { name?: unknown }).name === 'TimeoutError'
+      ? 'context_deadline_exceeded'
+      : 'context_canceled';
+  } catch {
+    // A reason whose `name` cannot be read (a Proxy that throws) is not a deadline.
+    return 'context_canceled';
+  }
 }

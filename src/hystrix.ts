@@ -109,6 +109,14 @@ export class Hystrix {
     if (defaults !== undefined) this.setDefaults(defaults);
   }
 
+  /**
+   * The registry's time, in epoch milliseconds: its clock read so that it never goes backwards (what durations,
+   * rolling windows, deadlines and the stream use).
+   */
+  now(): number {
+    return this.time.now();
+  }
+
   /** The logger in use. */
   get logger(): Logger {
     return this.log;
@@ -412,7 +420,8 @@ function checkSignal(signal: unknown, what: string): asserts signal is AbortSign
     typeof signal !== 'object' ||
     signal === null ||
     typeof (signal as AbortSignal).aborted !== 'boolean' ||
-    typeof (signal as AbortSignal).addEventListener !== 'function'
+    typeof (signal as AbortSignal).addEventListener !== 'function' ||
+    typeof (signal as AbortSignal).removeEventListener !== 'function'
   ) {
     throw new TypeError(`${what} must be an AbortSignal`);
   }

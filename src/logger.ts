@@ -1,3 +1,5 @@
+import { catchRejection } from './thenable.js';
+
 /**
  * Where the library writes what it has to say: circuit state changes (`info`) and errors it isolated, such as a
  * collector that threw (`error`). `console`, pino and winston loggers all fit.
@@ -32,8 +34,11 @@ export function checkLogger(logger: unknown): asserts logger is Logger {
 /** @internal Writes a message, never letting the logger's own failure reach the caller. */
 export function safeLog(logger: Logger, level: 'info' | 'error', message: string): void {
   try {
-    logger[level](message);
+    // An async logger's rejection is caught too; there is nowhere left to report either.
+    catchRejection(logger[level](message), ignore);
   } catch {
-    // A logger that throws must not break a command; there is nowhere left to report it.
+    // A logger that throws must not break a command.
   }
 }
+
+function ignore(): void {}

@@ -55,6 +55,11 @@ export class ManualClock implements Clock {
     return this.wall;
   }
 
+  /** The time timers run on: it moves with {@link ManualClock.advance}, never with {@link ManualClock.jump}. */
+  monotonic(): number {
+    return this.mono;
+  }
+
   /**
    * Arms a timer that fires when the clock has advanced by `ms`. As with Node's `setTimeout`, a delay below 1,
    * above 2147483647 or not a number counts as 1.

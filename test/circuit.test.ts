@@ -235,12 +235,24 @@ describe('time that misbehaves', () => {
     expect(h.getCircuit('c').circuit.state).toBe('closed');
   });
 
-  test('a jump forward by hours: the old errors are out of the window and the sleep window is over', async () => {
+  test('hours passing: the old errors are out of the window and the sleep window is over', async () => {
     const { h, clock } = setup();
     await trip(h, 'c', 2);
-    clock.jump(5 * 3_600_000);
+    clock.advance(5 * 3_600_000);
     expect(await h.go('c', ok)).toBeUndefined();
     expect(h.getCircuit('c').circuit.state).toBe('closed');
+  });
+
+  test('a wall-clock correction, forwards or backwards, changes nothing (the library follows monotonic time)', async () => {
+    const { h, clock } = setup();
+    await trip(h, 'c', 2);
+    const before = h.getCircuit('c').circuit.stats();
+    clock.jump(5 * 3_600_000);
+    clock.jump(-10 * 3_600_000);
+    expect(h.getCircuit('c').circuit.stats()).toEqual(before);
+    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    clock.advance(1001);
+    expect(await h.go('c', ok)).toBeUndefined();
   });
 
   test('time standing still: durations are 0, nothing breaks', async () => {

@@ -244,7 +244,8 @@ export class HystrixStream {
    */
   private frame(extended: boolean): string {
     const circuits = this.hystrix.getCircuits();
-    const now = this.hystrix.clock.now();
+    // The registry's time never goes backwards, whatever its wall clock does.
+    const now = this.hystrix.now();
     let out = extended ? `data:${frameMessage(circuits.length, now)}\n\n` : '';
     if (circuits.length === 0) return PING + out;
     for (const circuit of circuits) {

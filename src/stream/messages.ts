@@ -5,6 +5,11 @@
  */
 import type { CircuitBreaker, CircuitStats, LatencyStats } from 'hystrix-ts';
 
+/** An int64 time in milliseconds as hystrix-go sends it: never NaN or infinite in the JSON. */
+function ms64(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.trunc(value) : 0;
+}
+
 /** A uint32 as hystrix-go sends it: an integer from 0 to 2^32 - 1 (NaN counts as 0). */
 function u32(value: number): number {
   if (!(value > 0)) return 0;
@@ -30,7 +35,7 @@ export function commandMessage(
   const settings = circuit.circuitSettings;
   const name = JSON.stringify(circuit.name);
   return (
-    `{"type":"HystrixCommand","name":${name},"group":${name},"currentTime":${Math.max(0, Math.trunc(currentTime))},` +
+    `{"type":"HystrixCommand","name":${name},"group":${name},"currentTime":${ms64(currentTime)},` +
     `"reportingHosts":1,"requestCount":${u32(s.requests)},"errorCount":${u32(s.errors)},` +
     `"errorPercentage":${u32(s.errorPercent)},"isCircuitBreakerOpen":${s.isOpen},` +
     `"rollingCountCollapsedRequests":0,"rollingCountExceptionsThrown":0,` +
@@ -76,7 +81,7 @@ export function threadPoolMessage(circuit: CircuitBreaker, s: CircuitStats): str
 
 /** The `HystrixTsFrame` message that starts each tick of an extended stream. */
 export function frameMessage(circuits: number, currentTime: number): string {
-  return `{"type":"HystrixTsFrame","circuits":${circuits},"currentTime":${Math.max(0, Math.trunc(currentTime))}}`;
+  return `{"type":"HystrixTsFrame","circuits":${circuits},"currentTime":${ms64(currentTime)}}`;
 }
 
 /**
