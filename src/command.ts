@@ -98,6 +98,10 @@ class Decision {
   ) {}
 }
 
+// The decisions of a shed call never vary: shared, so that shedding allocates as little as it can.
+const SHORT_CIRCUITED = Object.freeze(new Decision(SHORT_CIRCUIT, ErrCircuitOpen, -1));
+const REJECTED_FULL = Object.freeze(new Decision(REJECTED, ErrMaxConcurrency, -1));
+
 /** The caller's signal and the listener on it. */
 class CallerLink {
   constructor(
@@ -171,7 +175,7 @@ export class Execution implements Deadline, RunContext {
 
   /** Runs the execution; returns the caller's promise. */
   begin(run: RunFunction<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
-    this.start0(run, signal);
+    this.admitAndRun(run, signal);
     switch (this.settling) {
       case SYNC_VALUE:
         return Promise.resolve(this.syncResult);
@@ -190,7 +194,7 @@ export class Execution implements Deadline, RunContext {
   }
 
   /** Admission, ticket and run: everything `begin` does before handing out the caller's promise. */
-  private start0(run: RunFunction<unknown>, signal: AbortSignal | undefined): void {
+  private admitAndRun(run: RunFunction<unknown>, signal: AbortSignal | undefined): void {
     const circuit = this.circuit;
     const now = this.start;
     if (signal?.aborted) {
@@ -200,14 +204,14 @@ export class Execution implements Deadline, RunContext {
     const admission = circuit.admit(now);
     if (admission !== ADMIT) {
       if (admission === SHORT) {
-        this.decide(SHORT_CIRCUIT, ErrCircuitOpen, now, -1);
+        this.decideWith(SHORT_CIRCUITED, now);
         this.proceed(now);
         return;
       }
       if (admission === PROBE) this.probeEpoch = circuit.epoch;
     }
     if (!circuit.pool.tryAcquire()) {
-      this.decide(REJECTED, ErrMaxConcurrency, now, -1);
+      this.decideWith(REJECTED_FULL, now);
       this.proceed(now);
       return;
     }
@@ -298,8 +302,13 @@ export class Execution implements Deadline, RunContext {
 
   /** Fixes the primary outcome. */
   private decide(event: number, error: unknown, now: number, runMs: number): void {
+    this.decideWith(new Decision(event, error, runMs), now);
+  }
+
+  private decideWith(decision: Decision, now: number): void {
+    const event = decision.event;
     this.phase = this.fallback === null ? DONE : FALLING_BACK;
-    this.decision = new Decision(event, error, runMs);
+    this.decision = decision;
     if (this.waiting) this.queue!.done(this);
     if (this.caller !== null) this.unlisten();
     if (this.probeEpoch >= 0) this.circuit.probeOutcome(this.probeEpoch, event, now);
