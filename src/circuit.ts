@@ -34,7 +34,7 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 type State =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; readonly openedAt: number }
-  | { readonly kind: 'half-open'; readonly since: number; admitted: number; succeeded: number };
+  | { readonly kind: 'half-open'; admitted: number; succeeded: number };
 
 const CLOSED: State = Object.freeze({ kind: 'closed' });
 const NO_COLLECTORS: readonly MetricCollector[] = Object.freeze([]);
@@ -195,7 +195,7 @@ export class CircuitBreaker {
         return ADMIT;
       case 'open':
         if (now - s.openedAt > this.settings.sleepWindow) {
-          this.halfOpen(now);
+          this.halfOpen();
           return PROBE;
         }
         return SHORT;
@@ -343,11 +343,6 @@ export class CircuitBreaker {
     }
   }
 
-  /** @internal The state machine's own state (what forcing hides). */
-  get ownState(): CircuitState {
-    return this.current.kind;
-  }
-
   private tripped(now: number): boolean {
     const requests = this.metrics.requestsAt(now);
     if (requests < this.settings.requestVolumeThreshold) return false;
@@ -362,8 +357,8 @@ export class CircuitBreaker {
     this.log('info', `hystrix: opening circuit ${this.name}`);
   }
 
-  private halfOpen(now: number): void {
-    this.current = { kind: 'half-open', since: now, admitted: 1, succeeded: 0 };
+  private halfOpen(): void {
+    this.current = { kind: 'half-open', admitted: 1, succeeded: 0 };
     this.epoch++;
     const probes = this.settings.halfOpenProbes;
     this.log(
