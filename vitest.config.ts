@@ -13,6 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     // Unhandled rejections and uncaught exceptions fail the run (vitest's default, kept explicit).
     dangerouslyIgnoreUnhandledErrors: false,

@@ -1,34 +1,15 @@
 import type { Clock } from './clock.js';
 import type { DeadlineQueue } from './deadlines.js';
-import { describeError } from './errors.js';
-import {
-  CONTEXT_CANCELED,
-  CONTEXT_DEADLINE_EXCEEDED,
-  EVENT_NAMES,
-  FAILURE,
-  FALLBACK_EVENT_NAMES,
-  FALLBACK_FAILURE,
-  FALLBACK_SUCCESS,
-  IS_ERROR,
-  REJECTED,
-  SHORT_CIRCUIT,
-  SUCCESS,
-  TIMEOUT,
-} from './events.js';
+import { CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED, type EventCode, SUCCESS } from './events.js';
 import { type Logger, safeLog } from './logger.js';
-import { DefaultMetricCollector, errorPercent } from './metrics/default-collector.js';
-import type {
-  MetricCollector,
-  MetricCollectorFactory,
-  MetricResult,
-} from './metrics/metric-result.js';
+import type { DefaultMetricCollector } from './metrics/default-collector.js';
+import { MetricExchange } from './metrics/exchange.js';
+import type { MetricCollectorFactory } from './metrics/metric-result.js';
 import { ExecutorPool } from './pool.js';
-import { catchRejection } from './thenable.js';
 import type { Settings } from './settings.js';
-import { type CircuitStats, readStats } from './stats.js';
+import { type CircuitState, type CircuitStats, readStats } from './stats.js';
 
-/** The state of a circuit, as `circuit.state` reports it. */
-export type CircuitState = 'closed' | 'open' | 'half-open';
+export type { CircuitState } from './stats.js';
 
 /** The circuit's own state machine; forcing open or closed overrides it without changing it. */
 type State =
@@ -37,14 +18,15 @@ type State =
   | { readonly kind: 'half-open'; admitted: number; succeeded: number };
 
 const CLOSED: State = Object.freeze({ kind: 'closed' });
-const NO_COLLECTORS: readonly MetricCollector[] = Object.freeze([]);
 
-/** @internal Admission answers. */
-export const ADMIT = 0;
-/** @internal The call is admitted as a half-open probe. */
-export const PROBE = 1;
-/** @internal The call is short-circuited. */
-export const SHORT = -1;
+/** @internal Admission: the call may run. */
+export const ADMIT_CALL = 0;
+/** @internal Admission: the call may run, as a half-open probe. */
+export const ADMIT_PROBE = 1;
+/** @internal Admission: the call is short-circuited. */
+export const DENY_CALL = -1;
+/** @internal What {@link CircuitBreaker.admit} answers. */
+export type Admission = typeof ADMIT_CALL | typeof ADMIT_PROBE | typeof DENY_CALL;
 
 /** @internal What a circuit needs from the registry that owns it. */
 export interface CircuitOwner {
@@ -54,8 +36,8 @@ export interface CircuitOwner {
 }
 
 /**
- * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`), with its executor pool and rolling
- * metrics. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health; when the
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): its states, with its executor pool and
+ * its metric exchange beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health; when the
  * requests in the window reach `requestVolumeThreshold` and the error percentage reaches `errorPercentThreshold`,
  * it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets `halfOpenProbes` probes
  * through: all succeed and it closes, any fails and it opens again.
@@ -69,10 +51,8 @@ export class CircuitBreaker {
   readonly clock: Clock;
   /** @internal */
   settings: Settings;
-  /** @internal The default collector: health and `stats()` read it. */
-  metrics: DefaultMetricCollector;
-  /** @internal Collectors from registered factories (a shared empty list until there is one). */
-  collectors: readonly MetricCollector[] = NO_COLLECTORS;
+  /** @internal Results in, collectors out, health judged. */
+  readonly exchange: MetricExchange;
   /** @internal Deadlines of runs, shared with every command of the same timeout. */
   runDeadlines: DeadlineQueue;
   /** @internal Deadlines of fallbacks. */
@@ -84,7 +64,8 @@ export class CircuitBreaker {
   private forcedClosed = false;
   /** Either is forced: one check on the hot path. */
   private forcing = false;
-  private byFactory: Map<MetricCollectorFactory, MetricCollector> | null = null;
+  /** The pool's being full of hung runs has been logged. */
+  private hungReported = false;
 
   /** @internal */
   constructor(
@@ -96,13 +77,15 @@ export class CircuitBreaker {
     this.name = name;
     this.clock = owner.clock;
     this.settings = settings;
-    this.metrics = newCollector(owner.clock, settings);
     this.pool = new ExecutorPool(
       settings.maxConcurrentRequests,
       owner.clock,
       settings.rollingWindow,
       settings.rollingBuckets,
     );
+    this.exchange = new MetricExchange(name, owner.clock, settings, this.pool, (message) => {
+      this.log('error', message);
+    });
     this.runDeadlines = owner.deadlinesFor(settings.timeout);
     this.fallbackDeadlines = owner.deadlinesFor(settings.fallbackTimeout);
     for (const factory of factories) this.attach(factory);
@@ -158,12 +141,23 @@ export class CircuitBreaker {
 
   /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
   stats(): CircuitStats {
-    return readStats(this, this.owner.clock.now(), this.forcedOpen, this.forcedClosed);
+    return readStats(
+      {
+        name: this.name,
+        state: this.state,
+        isOpen: this.isOpen(),
+        forcedOpen: this.forcedOpen,
+        forcedClosed: this.forcedClosed,
+      },
+      this.exchange.metrics,
+      this.pool,
+      this.owner.clock.now(),
+    );
   }
 
   /** The default collector's rolling metrics (hystrix-go's `DefaultMetricCollector` of this circuit). */
   get metricCollector(): DefaultMetricCollector {
-    return this.metrics;
+    return this.exchange.metrics;
   }
 
   /** The settings the circuit runs with. */
@@ -171,45 +165,45 @@ export class CircuitBreaker {
     return this.settings;
   }
 
-  /** @internal Admission of a call at `now`: ADMIT, PROBE or SHORT. Judges health, so it may open the circuit. */
-  admit(now: number): number {
+  /** @internal Admission of a call at `now`. Judges health, so it may open the circuit. */
+  admit(now: number): Admission {
     if (!this.forcing && this.current === CLOSED) {
-      if (!this.tripped(now)) return ADMIT;
+      if (!this.tripped(now)) return ADMIT_CALL;
       this.open(now);
-      return SHORT;
+      return DENY_CALL;
     }
     return this.admitSlowly(now);
   }
 
   /** Admission when forced, open or half-open: off the hot path. */
-  private admitSlowly(now: number): number {
-    if (this.forcedOpen) return SHORT;
-    if (this.forcedClosed) return ADMIT;
+  private admitSlowly(now: number): Admission {
+    if (this.forcedOpen) return DENY_CALL;
+    if (this.forcedClosed) return ADMIT_CALL;
     const s = this.current;
     switch (s.kind) {
       case 'closed':
         if (this.tripped(now)) {
           this.open(now);
-          return SHORT;
+          return DENY_CALL;
         }
-        return ADMIT;
+        return ADMIT_CALL;
       case 'open':
         if (now - s.openedAt > this.settings.sleepWindow) {
           this.halfOpen();
-          return PROBE;
+          return ADMIT_PROBE;
         }
-        return SHORT;
+        return DENY_CALL;
       case 'half-open':
         if (s.admitted < this.settings.halfOpenProbes) {
           s.admitted++;
-          return PROBE;
+          return ADMIT_PROBE;
         }
-        return SHORT;
+        return DENY_CALL;
     }
   }
 
   /** @internal The primary outcome of a probe admitted in `epoch`. */
-  probeOutcome(epoch: number, event: number, now: number): void {
+  probeOutcome(epoch: number, event: EventCode, now: number): void {
     const s = this.current;
     if (epoch !== this.epoch || s.kind !== 'half-open') return;
     if (event === SUCCESS) {
@@ -219,55 +213,6 @@ export class CircuitBreaker {
       s.admitted--;
     } else {
       this.open(now);
-    }
-  }
-
-  /** @internal Records one execution in every collector. `runMs` < 0: run did not decide the outcome. */
-  report(now: number, event: number, fallback: number, runMs: number, totalMs: number): void {
-    this.metrics.record(now, event, fallback, runMs, totalMs);
-    if (this.collectors.length !== 0) this.reportToCollectors(event, fallback, runMs, totalMs);
-  }
-
-  /** The registered collectors' share of a report: off the hot path when there are none. */
-  private reportToCollectors(
-    event: number,
-    fallback: number,
-    runMs: number,
-    totalMs: number,
-  ): void {
-    const collectors = this.collectors;
-    const result: MetricResult = {
-      attempts: 1,
-      errors: IS_ERROR[event] ? 1 : 0,
-      successes: event === SUCCESS ? 1 : 0,
-      failures: event === FAILURE ? 1 : 0,
-      rejects: event === REJECTED ? 1 : 0,
-      shortCircuits: event === SHORT_CIRCUIT ? 1 : 0,
-      timeouts: event === TIMEOUT ? 1 : 0,
-      fallbackSuccesses: fallback === FALLBACK_SUCCESS ? 1 : 0,
-      fallbackFailures: fallback === FALLBACK_FAILURE ? 1 : 0,
-      contextCanceled: event === CONTEXT_CANCELED ? 1 : 0,
-      contextDeadlineExceeded: event === CONTEXT_DEADLINE_EXCEEDED ? 1 : 0,
-      totalDuration: totalMs,
-      runDuration: runMs >= 0 ? runMs : undefined,
-      concurrencyInUse: this.pool.max > 0 ? this.pool.activeCount / this.pool.max : 0,
-      event: EVENT_NAMES[event]!,
-      fallbackEvent: FALLBACK_EVENT_NAMES[fallback],
-    };
-    // One result serves every collector: frozen, so that one cannot change what the next one sees.
-    Object.freeze(result);
-    const failed = (error: unknown): void => {
-      this.log(
-        'error',
-        `hystrix: metric collector of circuit ${this.name} failed: ${describeError(error)}`,
-      );
-    };
-    for (const collector of collectors) {
-      try {
-        catchRejection(collector.update(result), failed);
-      } catch (error: unknown) {
-        failed(error);
-      }
     }
   }
 
@@ -287,68 +232,48 @@ export class CircuitBreaker {
       settings.latencyWindow !== old.latencyWindow ||
       settings.latencyBuckets !== old.latencyBuckets
     ) {
-      this.metrics = newCollector(this.owner.clock, settings);
+      this.exchange.reshape(settings);
       this.pool.reshape(this.owner.clock, settings.rollingWindow, settings.rollingBuckets);
     }
   }
 
-  /** @internal Adds the collector of a factory; a factory that throws is logged and skipped. */
+  /** @internal Adds the collector of a factory. */
   attach(factory: MetricCollectorFactory): void {
-    if (this.byFactory?.has(factory) === true) return;
-    try {
-      const collector = factory(this.name);
-      if (
-        typeof collector !== 'object' ||
-        typeof collector.update !== 'function' ||
-        typeof collector.reset !== 'function'
-      ) {
-        throw new TypeError(
-          'the factory did not return a MetricCollector (update and reset methods)',
-        );
-      }
-      (this.byFactory ??= new Map()).set(factory, collector);
-      this.collectors = [...this.collectors, collector];
-    } catch (error: unknown) {
-      this.log(
-        'error',
-        `hystrix: metric collector factory failed for circuit ${this.name}: ${describeError(error)}`,
-      );
-    }
+    this.exchange.attach(factory);
   }
 
   /** @internal Removes the collector of a factory. */
   detach(factory: MetricCollectorFactory): void {
-    const collector = this.byFactory?.get(factory);
-    if (collector === undefined) return;
-    this.byFactory!.delete(factory);
-    this.collectors = this.collectors.filter((c) => c !== collector);
+    this.exchange.detach(factory);
   }
 
-  /** @internal Resets the metrics of every collector and of the pool (hystrix-go's `Flush` for one circuit). */
+  /** @internal Resets the metrics of every collector and, with `includePool`, of the pool (hystrix-go's `Flush`). */
   resetMetrics(includePool: boolean): void {
-    this.metrics.reset();
     if (includePool) this.pool.reset();
-    const failed = (error: unknown): void => {
-      this.log(
-        'error',
-        `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,
-      );
-    };
-    for (const collector of this.collectors) {
-      try {
-        catchRejection(collector.reset(), failed);
-      } catch (error: unknown) {
-        failed(error);
-      }
+    this.exchange.reset();
+  }
+
+  /**
+   * @internal A call found every ticket in use. When every one is held by a run that timed out and has not
+   * settled, the command is disabled until they do: say so once, and again only after such runs have all ended.
+   */
+  poolFull(): void {
+    const pool = this.pool;
+    if (pool.hungCount < pool.max) {
+      if (pool.hungCount === 0) this.hungReported = false;
+      return;
     }
+    if (this.hungReported) return;
+    this.hungReported = true;
+    this.log(
+      'error',
+      `hystrix: circuit ${this.name}: all ${pool.max} tickets are held by runs that timed out and have not ` +
+        'settled; every call is rejected until they do (does run stop when ctx.signal aborts?)',
+    );
   }
 
   private tripped(now: number): boolean {
-    const requests = this.metrics.requestsAt(now);
-    if (requests < this.settings.requestVolumeThreshold) return false;
-    return (
-      errorPercent(requests, this.metrics.errorsAt(now)) >= this.settings.errorPercentThreshold
-    );
+    return this.exchange.tripped(now, this.settings);
   }
 
   private open(now: number): void {
@@ -380,14 +305,4 @@ export class CircuitBreaker {
   private log(level: 'info' | 'error', message: string): void {
     safeLog(this.owner.logger(), level, message);
   }
-}
-
-function newCollector(clock: Clock, s: Settings): DefaultMetricCollector {
-  return new DefaultMetricCollector({
-    clock,
-    rollingWindow: s.rollingWindow,
-    rollingBuckets: s.rollingBuckets,
-    latencyWindow: s.latencyWindow,
-    latencyBuckets: s.latencyBuckets,
-  });
 }

@@ -27,26 +27,101 @@ function brand(target: object, kind: Brand): void {
 }
 
 /**
- * An error made by the library itself: its message is `"hystrix: " + reason` (hystrix-go's `CircuitError`).
+ * An error made by the library itself: its message is `"hystrix: " + reason` (hystrix-go's `CircuitError`). The
+ * errors a call ends with name their command (`command`); they are made for that call, so they can be given
+ * properties (`err.status = 503`) like any error.
  */
 export class CircuitError extends Error {
   /** The message without its `hystrix: ` prefix (hystrix-go's `CircuitError.Message`). */
   readonly reason: string;
+  /** The command whose call ended with this error; undefined for the shared kinds ({@link ErrTimeout}, ...). */
+  readonly command: string | undefined;
 
-  /** @param reason - the message without its `hystrix: ` prefix. */
-  constructor(reason: string) {
+  /**
+   * @param reason - the message without its `hystrix: ` prefix.
+   * @param command - the command whose call it ends, if any.
+   */
+  constructor(reason: string, command?: string) {
     super('hystrix: ' + reason);
-    this.name = 'CircuitError';
     this.reason = reason;
-    brand(this, 'circuit');
+    this.command = command;
   }
 }
+Object.defineProperty(CircuitError.prototype, 'name', {
+  value: 'CircuitError',
+  writable: true,
+  configurable: true,
+});
+brand(CircuitError.prototype, 'circuit');
 
-/** The concurrency limit was reached: no ticket was free (`hystrix: max concurrency`). Created once. */
+/**
+ * The kinds of error that shed calls and timeouts end with. Such an error is made per call, so it must cost far
+ * less than `new Error()` (whose stack capture alone takes microseconds, more than a whole shed call): it is a
+ * plain object whose prototype holds the kind's message and reason, below `CircuitError.prototype`, so
+ * `instanceof CircuitError`, `instanceof Error` and the guards hold. Its only own property is `command`; its
+ * `stack` names the command instead of frames (the decision is made inside the library, where frames would say
+ * nothing of the caller).
+ */
+interface CallErrorKind {
+  new (command: string): CircuitError;
+}
+
+function callErrorKind(reason: string): CallErrorKind {
+  const message = 'hystrix: ' + reason;
+  const kind = function (this: { command: string }, command: string) {
+    this.command = command;
+  } as unknown as CallErrorKind;
+  const proto: unknown = Object.create(CircuitError.prototype, {
+    message: { value: message, writable: true, configurable: true },
+    reason: { value: reason, writable: true, configurable: true },
+    constructor: { value: CircuitError, writable: true, configurable: true },
+    stack: {
+      get(this: { command: string }): string {
+        return `CircuitError: ${message}\n    in command ${JSON.stringify(this.command)}`;
+      },
+      set(this: object, value: unknown): void {
+        Object.defineProperty(this, 'stack', { value, writable: true, configurable: true });
+      },
+      configurable: true,
+    },
+  });
+  (kind as unknown as { prototype: unknown }).prototype = proto;
+  return kind;
+}
+
+const CircuitOpenError = callErrorKind('circuit open');
+const MaxConcurrencyError = callErrorKind('max concurrency');
+const TimeoutError = callErrorKind('timeout');
+
+/** @internal The error of a call short-circuited by the open circuit of `command`. */
+export function circuitOpenError(command: string): CircuitError {
+  return new CircuitOpenError(command);
+}
+
+/** @internal The error of a call of `command` rejected because every ticket was in use. */
+export function maxConcurrencyError(command: string): CircuitError {
+  return new MaxConcurrencyError(command);
+}
+
+/** @internal The error of a call (or fallback) of `command` that ran past its timeout. */
+export function timeoutError(command: string): CircuitError {
+  return new TimeoutError(command);
+}
+
+/**
+ * The kind of error of a call rejected because the concurrency limit was reached (`hystrix: max concurrency`).
+ * Calls end with an error of their own that names the command; test for the kind with {@link isMaxConcurrency}.
+ */
 export const ErrMaxConcurrency: CircuitError = Object.freeze(new CircuitError('max concurrency'));
-/** The circuit is open and short-circuited the call (`hystrix: circuit open`). Created once. */
+/**
+ * The kind of error of a call short-circuited by an open circuit (`hystrix: circuit open`). Calls end with an
+ * error of their own that names the command; test for the kind with {@link isCircuitOpen}.
+ */
 export const ErrCircuitOpen: CircuitError = Object.freeze(new CircuitError('circuit open'));
-/** The call ran past its timeout (`hystrix: timeout`). Created once. */
+/**
+ * The kind of error of a call that ran past its timeout (`hystrix: timeout`). Calls end with an error of their
+ * own that names the command; test for the kind with {@link isTimeout}.
+ */
 export const ErrTimeout: CircuitError = Object.freeze(new CircuitError('timeout'));
 /**
  * The reason given to executions that `close()` cancelled (`hystrix: closed`). Such a call ends as
@@ -67,17 +142,21 @@ export class ContextError extends Error {
   readonly code: ContextErrorCode;
   /** The abort reason of the caller's signal. */
   declare readonly cause: unknown;
+  /** The command whose call was aborted, if known. */
+  readonly command: string | undefined;
 
   /**
    * @param code - the context event.
    * @param reason - the abort reason of the caller's signal.
+   * @param command - the command whose call was aborted.
    */
-  constructor(code: ContextErrorCode, reason: unknown) {
+  constructor(code: ContextErrorCode, reason: unknown, command?: string) {
     super(code === 'context_canceled' ? 'context canceled' : 'context deadline exceeded', {
       cause: reason,
     });
     this.name = 'ContextError';
     this.code = code;
+    this.command = command;
     brand(this, 'context');
   }
 }
@@ -88,22 +167,26 @@ export class ContextError extends Error {
  * `cause` is the fallback's error and `runError` the error that triggered the fallback.
  */
 export class FallbackError extends Error {
-  /** The error that triggered the fallback (a run error, or one of the sentinels). */
+  /** The error that triggered the fallback (a run error, or a {@link CircuitError} or {@link ContextError}). */
   readonly runError: unknown;
   /** The fallback's own error. */
   declare readonly cause: unknown;
+  /** The command whose fallback failed, if known. */
+  readonly command: string | undefined;
 
   /**
    * @param fallbackError - what the fallback threw or rejected with.
    * @param runError - the error that triggered the fallback.
+   * @param command - the command whose fallback failed.
    */
-  constructor(fallbackError: unknown, runError: unknown) {
+  constructor(fallbackError: unknown, runError: unknown, command?: string) {
     super(
       `fallback failed with '${describeError(fallbackError)}'. run error was '${describeError(runError)}'`,
       { cause: fallbackError },
     );
     this.name = 'FallbackError';
     this.runError = runError;
+    this.command = command;
     brand(this, 'fallback');
   }
 }
@@ -157,19 +240,28 @@ export function isCircuitError(value: unknown): value is CircuitError {
   return brandOf(value) === 'circuit';
 }
 
-/** True for {@link ErrCircuitOpen} (from this or another copy of the package). */
+/**
+ * True for an error of the kind {@link ErrCircuitOpen}: a call short-circuited by an open circuit, of any command
+ * (from this or another copy of the package). Calls end with errors of their own, so test with this, not `===`.
+ */
 export function isCircuitOpen(value: unknown): value is CircuitError {
   return value === ErrCircuitOpen || (isCircuitError(value) && value.reason === 'circuit open');
 }
 
-/** True for {@link ErrMaxConcurrency} (from this or another copy of the package). */
+/**
+ * True for an error of the kind {@link ErrMaxConcurrency}: a call rejected by a full pool, of any command (from
+ * this or another copy of the package). Calls end with errors of their own, so test with this, not `===`.
+ */
 export function isMaxConcurrency(value: unknown): value is CircuitError {
   return (
     value === ErrMaxConcurrency || (isCircuitError(value) && value.reason === 'max concurrency')
   );
 }
 
-/** True for {@link ErrTimeout} (from this or another copy of the package). */
+/**
+ * True for an error of the kind {@link ErrTimeout}: a call or fallback that ran past its timeout, of any command
+ * (from this or another copy of the package). Calls end with errors of their own, so test with this, not `===`.
+ */
 export function isTimeout(value: unknown): value is CircuitError {
   return value === ErrTimeout || (isCircuitError(value) && value.reason === 'timeout');
 }

@@ -16,6 +16,19 @@ export type EventType =
 /** The outcome of a fallback, reported after the primary event when a fallback ran. */
 export type FallbackEventType = 'fallback-success' | 'fallback-failure';
 
+/** @internal The code of a primary event: its position in {@link EVENT_TYPES}. */
+export type EventCode =
+  | typeof SUCCESS
+  | typeof FAILURE
+  | typeof REJECTED
+  | typeof SHORT_CIRCUIT
+  | typeof TIMEOUT
+  | typeof CONTEXT_CANCELED
+  | typeof CONTEXT_DEADLINE_EXCEEDED;
+
+/** @internal The code of a fallback's outcome, or {@link NO_FALLBACK}. */
+export type FallbackCode = typeof NO_FALLBACK | typeof FALLBACK_SUCCESS | typeof FALLBACK_FAILURE;
+
 /** @internal */
 export const SUCCESS = 0;
 /** @internal */

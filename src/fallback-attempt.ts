@@ -1,5 +1,5 @@
 import type { Deadline, DeadlineQueue } from './deadlines.js';
-import { ErrTimeout } from './errors.js';
+import { timeoutError } from './errors.js';
 import {
   abortLazySignal,
   type LazySignal,
@@ -46,7 +46,7 @@ export class FallbackAttempt implements Deadline, RunContext {
   }
 
   expire(): void {
-    this.stop(ErrTimeout);
+    this.stop(timeoutError(this.owner.name));
   }
 
   cancel(reason: unknown): void {

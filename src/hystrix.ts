@@ -1,21 +1,16 @@
+import { MODE_DO, MODE_GO, type Mode } from './caller-promise.js';
 import { CircuitBreaker, type CircuitOwner } from './circuit.js';
 import { type Clock, systemClock } from './clock.js';
-import { Execution, MODE_DO, MODE_GO } from './command.js';
+import { Execution } from './command.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
 import { DeadlineQueue } from './deadlines.js';
 import { describeError, ErrClosed } from './errors.js';
 import { MonotonicClock } from './monotonic-clock.js';
 import { checkLogger, type Logger, NoopLogger, safeLog } from './logger.js';
 import { MetricCollectorRegistry } from './metrics/registry.js';
-import {
-  type CommandConfig,
-  defaultSettings,
-  type ExplicitConfig,
-  type HystrixGoCommandConfig,
-  normalizeConfig,
-  resolveSettings,
-  type Settings,
-} from './settings.js';
+import type { CommandConfig, HystrixGoCommandConfig, Settings } from './settings.js';
+import { SettingsStore, type Staged } from './settings-store.js';
+import { checkClock, checkFunction, checkName, checkSignal } from './validate.js';
 
 /** Options of a {@link Hystrix} registry. */
 export interface HystrixOptions {
@@ -64,10 +59,7 @@ export class Hystrix {
   readonly metricCollectors: MetricCollectorRegistry;
   private log: Logger;
   private readonly circuits = new Map<string, CircuitBreaker>();
-  private readonly explicit = new Map<string, ExplicitConfig>();
-  private readonly resolved = new Map<string, Settings>();
-  private defaultsExplicit: ExplicitConfig = {};
-  private defaults: Settings = defaultSettings;
+  private readonly settings = new SettingsStore();
   private readonly deadlines = new Map<number, DeadlineQueue>();
   private readonly closers = new Set<() => void | PromiseLike<void>>();
   private readonly owner: CircuitOwner;
@@ -79,7 +71,7 @@ export class Hystrix {
       throw new TypeError('new Hystrix(options): options must be an object');
     }
     const { clock = systemClock, logger = new NoopLogger(), defaults } = options;
-    checkClock(clock);
+    checkClock(clock, 'options.clock');
     checkLogger(logger);
     this.clock = clock;
     const time = MonotonicClock.of(clock);
@@ -195,12 +187,7 @@ export class Hystrix {
             return [name, config];
           })
         : Object.keys(commands).map((name) => [name, (commands as Record<string, unknown>)[name]]);
-    const staged = entries.map(([name, config]): [string, ExplicitConfig, Settings] => {
-      const where = `configure: command '${name}'`;
-      const explicit = normalizeConfig(config, where);
-      return [name, explicit, resolveSettings(this.defaults, explicit, where)];
-    });
-    for (const [name, explicit, settings] of staged) this.apply(name, explicit, settings);
+    this.apply(this.settings.stage(entries, (name) => `configure: command '${name}'`));
   }
 
   /**
@@ -210,9 +197,7 @@ export class Hystrix {
    */
   configureCommand(name: string, config: AnyCommandConfig): void {
     checkName(name, 'configureCommand(name, config): name');
-    const where = `configureCommand: command '${name}'`;
-    const explicit = normalizeConfig(config, where);
-    this.apply(name, explicit, resolveSettings(this.defaults, explicit, where));
+    this.apply(this.settings.stage([[name, config]], (n) => `configureCommand: command '${n}'`));
   }
 
   /**
@@ -222,29 +207,14 @@ export class Hystrix {
    * would give some command an inconsistent window, throws and changes nothing.
    */
   setDefaults(config: AnyCommandConfig): void {
-    const zeroed: (keyof Settings)[] = [];
-    const merged = { ...this.defaultsExplicit, ...normalizeConfig(config, 'setDefaults', zeroed) };
-    // A hystrix-go key set to 0 means "the default": the built-in one again.
-    const explicit: ExplicitConfig = {};
-    for (const key of Object.keys(merged) as (keyof Settings)[]) {
-      const value = merged[key];
-      if (value !== undefined && !zeroed.includes(key)) explicit[key] = value;
-    }
-    const defaults = resolveSettings(defaultSettings, explicit, 'setDefaults');
-    const staged = [...this.explicit].map(([name, own]): [string, Settings] => [
-      name,
-      resolveSettings(defaults, own, `setDefaults: command '${name}'`),
-    ]);
-    this.defaultsExplicit = explicit;
-    this.defaults = defaults;
-    for (const [name, settings] of staged) this.resolved.set(name, settings);
+    this.settings.setDefaults(config);
     for (const circuit of this.circuits.values())
-      circuit.applySettings(this.settingsOf(circuit.name));
+      circuit.applySettings(this.settings.of(circuit.name));
   }
 
   /** The defaults in force. */
   getDefaults(): Settings {
-    return this.defaults;
+    return this.settings.defaults;
   }
 
   /** The settings of one command, configured or not. */
@@ -258,8 +228,9 @@ export class Hystrix {
    * `GetCircuitSettings`), as a new `Map` of frozen settings.
    */
   getCircuitSettings(): Map<string, Settings> {
-    const out = new Map<string, Settings>(this.resolved);
-    for (const name of this.circuits.keys()) if (!out.has(name)) out.set(name, this.defaults);
+    const out = this.settings.configured();
+    for (const name of this.circuits.keys())
+      if (!out.has(name)) out.set(name, this.settings.of(name));
     return out;
   }
 
@@ -348,15 +319,12 @@ export class Hystrix {
     run: unknown,
     fallback: unknown,
     signal: unknown,
-    mode: number,
+    mode: Mode,
   ): Promise<unknown> {
     if (typeof name !== 'string') checkName(name, 'name');
-    if (typeof run !== 'function') {
-      throw new TypeError(`run must be a function, got ${run === null ? 'null' : typeof run}`);
-    }
-    if (fallback != null && typeof fallback !== 'function') {
-      throw new TypeError(`fallback must be a function or undefined, got ${typeof fallback}`);
-    }
+    if (typeof run !== 'function') checkFunction(run, 'run');
+    if (fallback != null && typeof fallback !== 'function')
+      checkFunction(fallback, 'fallback', true);
     if (signal !== undefined) checkSignal(signal, 'options.signal');
     const circuit = this.circuits.get(name) ?? this.createCircuit(name);
     return new Execution(
@@ -379,19 +347,13 @@ export class Hystrix {
   }
 
   private settingsOf(name: string): Settings {
-    return this.resolved.get(name) ?? this.defaults;
+    return this.settings.of(name);
   }
 
-  private apply(name: string, explicit: ExplicitConfig, settings: Settings): void {
-    this.explicit.set(name, explicit);
-    this.resolved.set(name, settings);
-    this.circuits.get(name)?.applySettings(settings);
-  }
-}
-
-function checkName(name: unknown, what: string): asserts name is string {
-  if (typeof name !== 'string') {
-    throw new TypeError(`${what} must be a string, got ${name === null ? 'null' : typeof name}`);
+  private apply(staged: readonly Staged[]): void {
+    for (const { name, settings } of this.settings.keep(staged)) {
+      this.circuits.get(name)?.applySettings(settings);
+    }
   }
 }
 
@@ -401,28 +363,4 @@ function signalOf(options: unknown): AbortSignal | undefined {
     throw new TypeError('options must be an object such as { signal }');
   }
   return (options as CommandOptions).signal;
-}
-
-function checkClock(clock: unknown): asserts clock is Clock {
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof (clock as Clock).now !== 'function' ||
-    typeof (clock as Clock).setTimeout !== 'function' ||
-    typeof (clock as Clock).clearTimeout !== 'function'
-  ) {
-    throw new TypeError('options.clock must be a Clock (now, setTimeout and clearTimeout methods)');
-  }
-}
-
-function checkSignal(signal: unknown, what: string): asserts signal is AbortSignal {
-  if (
-    typeof signal !== 'object' ||
-    signal === null ||
-    typeof (signal as AbortSignal).aborted !== 'boolean' ||
-    typeof (signal as AbortSignal).addEventListener !== 'function' ||
-    typeof (signal as AbortSignal).removeEventListener !== 'function'
-  ) {
-    throw new TypeError(`${what} must be an AbortSignal`);
-  }
 }

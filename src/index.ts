@@ -18,6 +18,7 @@ import {
 import type { Logger } from './logger.js';
 import type { MetricCollectorRegistry } from './metrics/registry.js';
 import type { Settings } from './settings.js';
+import { VERSION } from './version.js';
 
 export { CircuitBreaker, type CircuitState } from './circuit.js';
 export { type Clock, type ClockTimer, SystemClock, systemClock } from './clock.js';
@@ -88,8 +89,25 @@ export {
 } from './settings.js';
 export { type CircuitStats, LATENCY_PERCENTILES, type LatencyStats } from './stats.js';
 
-/** The default registry, which the module-level functions act on. */
-export const defaultHystrix: Hystrix = new Hystrix();
+/**
+ * The default registry, which the module-level functions act on. There is one per process, whatever the module
+ * format: an application that loads this package both with `import` and with `require` (an ESM app with a
+ * CommonJS dependency), or holds two copies of the same version, gets the same registry from each, so every
+ * circuit is seen by every stream and export. It is made by the first copy loaded, so use the error guards
+ * (`isTimeout(err)`), not `instanceof`, on what its calls return.
+ */
+export const defaultHystrix: Hystrix = processDefault();
+
+function processDefault(): Hystrix {
+  // Keyed by version: another version's registry may differ in shape, so each version keeps its own.
+  const key = Symbol.for(`hystrix-ts.defaultRegistry@${VERSION}`);
+  const holder = globalThis as { [key: symbol]: unknown };
+  const existing = holder[key];
+  if (existing !== undefined) return existing as Hystrix;
+  const created = new Hystrix();
+  Object.defineProperty(globalThis, key, { value: created, enumerable: false });
+  return created;
+}
 
 /** The default registry's collector factories (hystrix-go's `metricCollector.Registry`). */
 export const metricCollectors: MetricCollectorRegistry = defaultHystrix.metricCollectors;

@@ -12,6 +12,11 @@ const MAX_ACTIVE = 1;
 export class ExecutorPool {
   /** Tickets in use: runs in flight. */
   activeCount = 0;
+  /**
+   * Of those, the runs that timed out and have not settled yet: they still hold their tickets (a run that ignores
+   * its signal and never settles holds one for good).
+   */
+  hungCount = 0;
   /** @internal */
   private metrics: RollingNumber;
 
@@ -26,20 +31,36 @@ export class ExecutorPool {
     this.metrics = new RollingNumber({ clock, window, buckets, lanes: 2 });
   }
 
-  /** @internal Takes a ticket if one is free. */
-  tryAcquire(): boolean {
-    if (this.activeCount >= this.max) return false;
-    this.activeCount++;
+  /**
+   * @internal Takes a ticket if one is free. The most tickets in use is recorded here, when a run starts (Hystrix
+   * Java's `rollingMaxActiveThreads`; hystrix-go records it when a run ends, so a pool full of runs that never
+   * end shows no maximum at all).
+   */
+  tryAcquire(now: number): boolean {
+    const active = this.activeCount;
+    if (active >= this.max) return false;
+    this.activeCount = active + 1;
+    const metrics = this.metrics;
+    metrics.rotate(now);
+    metrics.raise(MAX_ACTIVE, active + 1);
     return true;
   }
 
-  /** @internal Returns a ticket, recording the run and the active count it ran with (hystrix-go's order). */
-  release(now: number): void {
+  /** @internal A run that holds a ticket timed out: it counts as hung until it returns the ticket. */
+  runPastTimeout(): void {
+    this.hungCount++;
+  }
+
+  /**
+   * @internal Returns a ticket, recording the run. `pastTimeout`: the run had timed out, so it stops counting as
+   * hung.
+   */
+  release(now: number, pastTimeout: boolean): void {
     const metrics = this.metrics;
     metrics.rotate(now);
     metrics.bump(EXECUTED, 1);
-    metrics.raise(MAX_ACTIVE, this.activeCount);
     this.activeCount--;
+    if (pastTimeout) this.hungCount--;
   }
 
   /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */

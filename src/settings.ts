@@ -3,6 +3,8 @@
  * (`Settings`), the defaults, and the validation that keeps bad input out.
  */
 
+import { describeValue } from './validate.js';
+
 /** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
 export const DefaultTimeout = 1000;
 /** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
@@ -33,7 +35,8 @@ export const DefaultFallbackTimeout = 1000;
 export interface CommandConfig {
   /**
    * Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. The key is
-   * hystrix-go's JSON key too, so 0 means "the default" here, as in hystrix-go.
+   * hystrix-go's JSON key too: 0 means "the default" in a configuration that also has a hystrix-go snake_case key
+   * (its JSON form), and is refused with a `RangeError` otherwise.
    */
   timeout?: number;
   /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
@@ -124,10 +127,21 @@ const FIELDS: readonly Field[] = [
   { key: 'fallbackTimeout', json: 'fallback_timeout', min: 1, max: MAX_DELAY },
 ];
 
-const BY_KEY = new Map<string, { field: Field; json: boolean }>();
+/**
+ * How a key is read: its field, whether it is hystrix-go's JSON key, and whether it is both (`timeout` is spelled
+ * alike in both forms, so only the rest of its configuration tells which form it is in).
+ */
+interface KeyEntry {
+  readonly field: Field;
+  readonly json: boolean;
+  readonly shared: boolean;
+}
+
+const BY_KEY = new Map<string, KeyEntry>();
 for (const field of FIELDS) {
-  BY_KEY.set(field.key, { field, json: false });
-  BY_KEY.set(field.json, { field, json: true });
+  const shared = field.key === field.json;
+  BY_KEY.set(field.key, { field, json: shared, shared });
+  if (!shared) BY_KEY.set(field.json, { field, json: true, shared });
 }
 
 /** hystrix-go's defaults, with the new settings' defaults. */
@@ -166,11 +180,17 @@ export function normalizeConfig(
     input instanceof Map ||
     input instanceof Set
   ) {
-    throw new TypeError(`${where} must be a plain object, got ${describeType(input)}`);
+    throw new TypeError(`${where} must be a plain object, got ${describeValue(input)}`);
   }
   const out: ExplicitConfig = {};
   const seen = new Map<string, string>();
-  for (const key of Object.keys(input)) {
+  const keys = Object.keys(input);
+  // A configuration with a snake_case key is in hystrix-go's JSON form, where a zero means "the default".
+  const hystrixGoForm = keys.some((key) => {
+    const entry = BY_KEY.get(key);
+    return entry !== undefined && entry.json && !entry.shared;
+  });
+  for (const key of keys) {
     const value: unknown = (input as Record<string, unknown>)[key];
     const entry = BY_KEY.get(key);
     if (entry === undefined) {
@@ -187,16 +207,21 @@ export function normalizeConfig(
     }
     seen.set(field.key, key);
     if (typeof value !== 'number') {
-      throw new TypeError(`${where}: ${key} must be a number, got ${describeType(value)}`);
+      throw new TypeError(`${where}: ${key} must be a number, got ${describeValue(value)}`);
     }
     // hystrix-go reads a zero in its JSON form as "use the default".
-    if (json && value === 0) {
+    if (value === 0 && json && (hystrixGoForm || !entry.shared)) {
       zeroed?.push(field.key);
       continue;
     }
     if (!Number.isInteger(value) || value < field.min || value > field.max) {
+      const zeroHint =
+        value === 0 && entry.shared
+          ? " (0 means the default only in hystrix-go's JSON form, beside its snake_case keys; " +
+            'leave the key out for the default)'
+          : '';
       throw new RangeError(
-        `${where}: ${key} must be an integer from ${field.min} to ${field.max}, got ${value}`,
+        `${where}: ${key} must be an integer from ${field.min} to ${field.max}, got ${value}${zeroHint}`,
       );
     }
     out[field.key] = value;
@@ -235,13 +260,4 @@ function checkWindow(window: number, buckets: number, w: string, b: string, wher
   if (window % buckets !== 0) {
     throw new RangeError(`${where}: ${w} (${window}) must be a multiple of ${b} (${buckets})`);
   }
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Map) return 'a Map';
-  if (value instanceof Set) return 'a Set';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return typeof value;
 }

@@ -1,6 +1,9 @@
-import type { CircuitBreaker, CircuitState } from './circuit.js';
-import { errorPercent, LANE } from './metrics/default-collector.js';
+import { type DefaultMetricCollector, errorPercent, LANE } from './metrics/default-collector.js';
+import type { ExecutorPool } from './pool.js';
 import type { TimingReader } from './rolling/timing.js';
+
+/** The state of a circuit, as `circuit.state` reports it. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /** The percentiles reported for a latency, as the Hystrix stream reports them. */
 export const LATENCY_PERCENTILES: readonly number[] = [0, 25, 50, 75, 90, 95, 99, 99.5, 100];
@@ -73,6 +76,11 @@ export interface CircuitStats {
   readonly totalLatency: LatencyStats;
   /** Tickets in use now: runs in flight. */
   readonly activeCount: number;
+  /**
+   * Of those, runs that timed out and have not settled yet: each still holds its ticket. When they fill the pool,
+   * every call is rejected until they settle (the library logs it once); a run that ignores its signal does this.
+   */
+  readonly hungRuns: number;
   /** The most tickets in use at once in the rolling window. */
   readonly maxActiveRequests: number;
   /** Runs that returned their ticket in the rolling window. */
@@ -81,22 +89,24 @@ export interface CircuitStats {
   readonly maxConcurrentRequests: number;
 }
 
-/** @internal */
+/** @internal What the circuit itself tells of its state. */
+export type StateFigures = Pick<
+  CircuitStats,
+  'name' | 'state' | 'isOpen' | 'forcedOpen' | 'forcedClosed'
+>;
+
+/** @internal The figures of a circuit at `now`, from its state, its default collector and its pool. */
 export function readStats(
-  circuit: CircuitBreaker,
+  state: StateFigures,
+  metrics: DefaultMetricCollector,
+  pool: ExecutorPool,
   now: number,
-  forcedOpen: boolean,
-  forcedClosed: boolean,
 ): CircuitStats {
-  const counts = circuit.metrics.snapshotAt(now);
+  const counts = metrics.snapshotAt(now);
   const requests = counts[LANE.REQUESTS]!;
   const errors = counts[LANE.ERRORS]!;
   return {
-    name: circuit.name,
-    state: circuit.state,
-    isOpen: circuit.isOpen(),
-    forcedOpen,
-    forcedClosed,
+    ...state,
     requests,
     errors,
     errorPercent: errorPercent(requests, errors),
@@ -109,12 +119,13 @@ export function readStats(
     fallbackFailures: counts[LANE.FALLBACK_FAILURES]!,
     contextCanceled: counts[LANE.CONTEXT_CANCELEDS]!,
     contextDeadlineExceeded: counts[LANE.CONTEXT_DEADLINES]!,
-    runLatency: latency(circuit.metrics.runDuration),
-    totalLatency: latency(circuit.metrics.totalDuration),
-    activeCount: circuit.pool.activeCount,
-    maxActiveRequests: circuit.pool.maxActiveRequests(),
-    executed: circuit.pool.executed(),
-    maxConcurrentRequests: circuit.pool.max,
+    runLatency: latency(metrics.runDuration),
+    totalLatency: latency(metrics.totalDuration),
+    activeCount: pool.activeCount,
+    hungRuns: pool.hungCount,
+    maxActiveRequests: pool.maxActiveRequests(),
+    executed: pool.executed(),
+    maxConcurrentRequests: pool.max,
   };
 }
 

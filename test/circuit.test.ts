@@ -13,7 +13,7 @@ const ok = async (): Promise<string> => 'ok';
 /** Trips circuit `name` open: `volume` failures, then the admission that opens it. */
 async function trip(h: Hystrix, name: string, volume: number): Promise<void> {
   for (let i = 0; i < volume; i++) await h.go(name, fail);
-  expect(await h.go(name, ok)).toBe(ErrCircuitOpen);
+  expect(await h.go(name, ok)).toBeCircuitError(ErrCircuitOpen);
   expect(h.getCircuit(name).circuit.state).toBe('open');
 }
 
@@ -65,7 +65,7 @@ describe('half-open', () => {
     await trip(h, 'c', 2);
     const { circuit } = h.getCircuit('c');
     clock.advance(1000);
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     clock.advance(1);
     const probe = deferred<string>();
     const probeCall = h.go('c', () => probe.promise);
@@ -77,7 +77,7 @@ describe('half-open', () => {
       await h.go('c', () => {
         ran = true;
       }),
-    ).toBe(ErrCircuitOpen);
+    ).toBeCircuitError(ErrCircuitOpen);
     expect(ran).toBe(false);
     probe.resolve('fine');
     expect(await probeCall).toBeUndefined();
@@ -129,7 +129,7 @@ describe('half-open', () => {
     const probes = [deferred<string>(), deferred<string>(), deferred<string>()];
     const calls = probes.map((p) => h.go('c', () => p.promise));
     expect(logs).toContain('hystrix: allowing 3 tests to possibly close circuit c');
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     probes[0]!.resolve('a');
     probes[1]!.resolve('b');
     await Promise.all(calls.slice(0, 2));
@@ -176,11 +176,11 @@ describe('half-open', () => {
     const hold = deferred<string>();
     const holder = h.go('c', () => hold.promise);
     // The pool is full: two rejections trip the circuit (rejections are errors).
-    for (let i = 0; i < 2; i++) expect(await h.go('c', ok)).toBe(ErrMaxConcurrency);
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    for (let i = 0; i < 2; i++) expect(await h.go('c', ok)).toBeCircuitError(ErrMaxConcurrency);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     const { circuit } = h.getCircuit('c');
     clock.advance(1001);
-    expect(await h.go('c', ok)).toBe(ErrMaxConcurrency);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrMaxConcurrency);
     expect(circuit.state).toBe('open');
     expect(circuit.allowRequest()).toBe(false);
     hold.resolve('x');
@@ -209,7 +209,7 @@ describe('forcing', () => {
     circuit.forceClosed(true);
     circuit.forceOpen(true);
     expect(circuit.state).toBe('open');
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     circuit.forceOpen(false);
     expect(await h.go('c', ok)).toBeUndefined();
     expect(circuit.stats().forcedClosed).toBe(true);
@@ -229,7 +229,7 @@ describe('time that misbehaves', () => {
     const { h, clock } = setup();
     await trip(h, 'c', 2);
     clock.jump(-3_600_000);
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     clock.advance(1001);
     expect(await h.go('c', ok)).toBeUndefined();
     expect(h.getCircuit('c').circuit.state).toBe('closed');
@@ -250,7 +250,7 @@ describe('time that misbehaves', () => {
     clock.jump(5 * 3_600_000);
     clock.jump(-10 * 3_600_000);
     expect(h.getCircuit('c').circuit.stats()).toEqual(before);
-    expect(await h.go('c', ok)).toBe(ErrCircuitOpen);
+    expect(await h.go('c', ok)).toBeCircuitError(ErrCircuitOpen);
     clock.advance(1001);
     expect(await h.go('c', ok)).toBeUndefined();
   });

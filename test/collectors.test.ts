@@ -170,7 +170,7 @@ describe('what a collector receives', () => {
     await h.go('x', async () => {
       throw new Error('no');
     });
-    expect(await h.go('x', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('x', async () => 1)).toBeCircuitError(ErrCircuitOpen);
     clock.advance(101);
     await h.go('x', async () => 1);
     expect(made[0]!.resets).toBe(1);
@@ -233,6 +233,6 @@ describe('faulty collectors', () => {
     await h.go('x', async () => {
       throw new Error('no');
     });
-    expect(await h.go('x', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('x', async () => 1)).toBeCircuitError(ErrCircuitOpen);
   });
 });

@@ -44,8 +44,8 @@ describe('the signal given to run', () => {
     expect(signal?.aborted).toBe(false);
     clock.advance(1);
     expect(signal?.aborted).toBe(true);
-    expect(signal?.reason).toBe(ErrTimeout);
-    expect(await call).toBe(ErrTimeout);
+    expect(signal?.reason).toBeCircuitError(ErrTimeout);
+    expect(await call).toBeCircuitError(ErrTimeout);
   });
 
   test('read for the first time after the timeout, it is already aborted', async () => {
@@ -57,9 +57,9 @@ describe('the signal given to run', () => {
       return clock.sleep(100);
     });
     clock.advance(20);
-    expect(await call).toBe(ErrTimeout);
+    expect(await call).toBeCircuitError(ErrTimeout);
     expect(ctx?.signal.aborted).toBe(true);
-    expect(ctx?.signal.reason).toBe(ErrTimeout);
+    expect(ctx?.signal.reason).toBeCircuitError(ErrTimeout);
     expect(ctx?.name).toBe('x');
   });
 
@@ -182,7 +182,9 @@ describe('deadlines', () => {
       clock.advance(30);
     }
     clock.advance(200);
-    expect(await Promise.all(calls)).toEqual([ErrTimeout, ErrTimeout, ErrTimeout]);
+    const errors = await Promise.all(calls);
+    expect(errors).toHaveLength(3);
+    for (const error of errors) expect(error).toBeCircuitError(ErrTimeout, 'x');
     // Pairs of (when the call started, how long until it timed out).
     expect(expiredAt).toEqual([start, 100, start + 30, 100, start + 60, 100]);
   });
@@ -200,7 +202,7 @@ describe('deadlines', () => {
       return never();
     });
     clock.advance(100);
-    expect(await outer).toBe(ErrTimeout);
+    expect(await outer).toBeCircuitError(ErrTimeout);
     expect(abortedAfter).toBe(100);
   });
 
@@ -244,7 +246,7 @@ describe('deadlines', () => {
     clock.advance(50);
     const err = await rejectionOf(call);
     expect(err).toBeInstanceOf(FallbackError);
-    expect((err as FallbackError).cause).toBe(ErrTimeout);
+    expect((err as FallbackError).cause).toBeCircuitError(ErrTimeout);
     expect((err as FallbackError).message).toBe(
       "fallback failed with 'hystrix: timeout'. run error was 'run failed'",
     );

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import * as errors from '../src/errors.js';
 import {
@@ -92,25 +93,26 @@ describe('sentinels', () => {
     expect(new Set(SENTINELS.map(([, e]) => e)).size).toBe(4);
   });
 
-  it('are the very errors that calls end with, every time', async () => {
+  it('are the kinds of the errors calls end with: each call gets its own, naming its command', async () => {
     const { h, clock } = manualHystrix();
 
     h.getCircuit('open').circuit.forceOpen(true);
     const shortCircuited = [await h.go('open', () => 1), await h.go('open', () => 1)];
-    expect(shortCircuited).toEqual([ErrCircuitOpen, ErrCircuitOpen]);
-    expect(shortCircuited[0]).toBe(ErrCircuitOpen);
-    expect(shortCircuited[1]).toBe(ErrCircuitOpen);
+    expect(shortCircuited[0]).toBeCircuitError(ErrCircuitOpen, 'open');
+    expect(shortCircuited[1]).toBeCircuitError(ErrCircuitOpen, 'open');
+    expect(shortCircuited[0]).not.toBe(shortCircuited[1]);
+    expect(shortCircuited[0]).not.toBe(ErrCircuitOpen);
 
     h.configureCommand('one', { maxConcurrentRequests: 1, timeout: 10 });
     const hanging = h.go('one', never);
-    expect(await h.go('one', () => 1)).toBe(ErrMaxConcurrency);
-    expect(await rejectionOf(h.do('one', () => 1))).toBe(ErrMaxConcurrency);
+    expect(await h.go('one', () => 1)).toBeCircuitError(ErrMaxConcurrency, 'one');
+    expect(await rejectionOf(h.do('one', () => 1))).toBeCircuitError(ErrMaxConcurrency, 'one');
 
     h.configureCommand('two', { timeout: 10 });
     const second = h.go('two', never);
     clock.advance(10);
-    expect(await hanging).toBe(ErrTimeout);
-    expect(await second).toBe(ErrTimeout);
+    expect(await hanging).toBeCircuitError(ErrTimeout, 'one');
+    expect(await second).toBeCircuitError(ErrTimeout, 'two');
 
     let reason: unknown;
     const closing = h.go('closing', async (ctx) => {
@@ -126,7 +128,42 @@ describe('sentinels', () => {
     const closed = await closing;
     expect(isContextCanceled(closed)).toBe(true);
     expect((closed as ContextError).cause).toBe(ErrClosed);
+    expect((closed as ContextError).command).toBe('closing');
     expect(reason).toBe(ErrClosed);
+  });
+
+  it("a call's error takes properties (err.status = 503) without touching any other call's", async () => {
+    const { h } = manualHystrix();
+    h.getCircuit('open').circuit.forceOpen(true);
+    const first = (await h.go('open', () => 1)) as CircuitError & { status?: number };
+    const second = (await h.go('open', () => 1)) as CircuitError & { status?: number };
+    first.status = 503;
+    (first as { message: string }).message = 'changed here';
+    expect(first.status).toBe(503);
+    expect(first.message).toBe('changed here');
+    expect(second.status).toBeUndefined();
+    expect(second.message).toBe('hystrix: circuit open');
+    expect(ErrCircuitOpen.message).toBe('hystrix: circuit open');
+    expect('status' in ErrCircuitOpen).toBe(false);
+  });
+
+  it("a call's error reads well in a log: name, message, command, and a stack that names the command", async () => {
+    const { h, clock } = manualHystrix();
+    h.configureCommand('inventory', { timeout: 10 });
+    const call = h.go('inventory', never);
+    clock.advance(10);
+    const error = (await call)!;
+    expect(error).toBeInstanceOf(CircuitError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('CircuitError');
+    expect(String(error)).toBe('CircuitError: hystrix: timeout');
+    expect(error.stack).toBe('CircuitError: hystrix: timeout\n    in command "inventory"');
+    const shown = inspect(error);
+    expect(shown).toContain('hystrix: timeout');
+    expect(shown).toContain("command: 'inventory'");
+    expect(Object.keys(error)).toEqual(['command']);
+    (error as { stack: string }).stack = 'replaced';
+    expect(error.stack).toBe('replaced');
   });
 });
 
@@ -206,7 +243,7 @@ describe('FallbackError', () => {
     expect(error.message).toBe(
       "fallback failed with 'fallback_error'. run error was 'hystrix: timeout'",
     );
-    expect(error.runError).toBe(ErrTimeout);
+    expect(error.runError).toBeCircuitError(ErrTimeout, 'slow');
     expect(isTimeout(error.runError)).toBe(true);
   });
 

@@ -417,10 +417,10 @@ describe('configurations read from JSON text', () => {
     expect(hung.settled).toBe(0);
     clock.advance(1);
     await flushPromises();
-    expect(hung.value).toBe(ErrTimeout);
+    expect(hung.value).toBeCircuitError(ErrTimeout);
     const a = record(() => h.go('prototype', untilAborted));
     const b = record(() => h.go('prototype', untilAborted));
-    expect(await h.go('prototype', () => 1)).toBe(ErrMaxConcurrency);
+    expect(await h.go('prototype', () => 1)).toBeCircuitError(ErrMaxConcurrency);
     clock.advance(1000);
     await flushPromises();
     expect([a.settled, b.settled]).toEqual([1, 1]);
@@ -533,7 +533,7 @@ describe('names', () => {
     const hung = record(() => h.go(name, untilAborted));
     clock.advance(7);
     await flushPromises();
-    expect(hung.value).toBe(ErrTimeout);
+    expect(hung.value).toBeCircuitError(ErrTimeout);
     const error = thrownBy(() => h.configureCommand(name, { timeout: -1 })) as Error;
     expect(error).toBeInstanceOf(RangeError);
     expect(error.message).toContain(name);
@@ -731,7 +731,7 @@ describe('run, fallback and options of every wrong type', () => {
       {
         label: 'a thenable that never calls back',
         run: () => ({ then: () => undefined }),
-        check: (e) => expect(e).toBe(ErrTimeout),
+        check: (e) => expect(e).toBeCircuitError(ErrTimeout),
         event: 'timeouts',
         active: 1,
       },
@@ -1017,7 +1017,7 @@ describe('collectors and loggers that throw or return garbage', () => {
       expect(await h.do('u', () => 1)).toBe(1);
       expect(await h.go('u', () => Promise.reject(new Error('x')))).toBeInstanceOf(Error);
       expect(await h.go('u', () => Promise.reject(new Error('x')))).toBeInstanceOf(Error);
-      expect(await h.go('u', () => 1)).toBe(ErrCircuitOpen);
+      expect(await h.go('u', () => 1)).toBeCircuitError(ErrCircuitOpen);
       clock.advance(101);
       // The probe closes the circuit, which resets every collector: reset throws, and is logged.
       expect(await h.do('u', () => 'probe')).toBe('probe');
@@ -1131,7 +1131,7 @@ describe('collectors and loggers that throw or return garbage', () => {
       throw new Error('factory down'); // makes the registry log an error
     });
     expect(await h.go('l', () => Promise.reject(new Error('x')))).toBeInstanceOf(Error);
-    expect(await h.go('l', () => 1)).toBe(ErrCircuitOpen); // logs "opening"
+    expect(await h.go('l', () => 1)).toBeCircuitError(ErrCircuitOpen); // logs "opening"
     clock.advance(101);
     expect(await h.do('l', () => 'probe')).toBe('probe'); // logs "allowing" and "closing"
     expect(h.getCircuit('l').circuit.state).toBe('closed');
@@ -1464,7 +1464,7 @@ describe('a clock that returns garbage once in a while', () => {
       await h.go('g', () => Promise.reject(new Error('x')));
       // This admission finds the circuit unhealthy and opens it, at the time the clock returned.
       const opening = glitchOnce(clock, () => h.go('g', () => 1)) as Promise<unknown>;
-      expect(await opening).toBe(ErrCircuitOpen);
+      expect(await opening).toBeCircuitError(ErrCircuitOpen);
       expect(clock.glitches).toBe(1);
       expect(h.getCircuit('g').circuit.state).toBe('open');
       for (const ms of [1001, 60_000, 3_600_000]) {
@@ -1548,7 +1548,7 @@ describe('a clock that returns garbage once in a while', () => {
       base.advance(5000);
       await flushPromises();
       expect(r.settled, 'the call never settled').toBe(1);
-      expect(r.value).toBe(ErrTimeout);
+      expect(r.value).toBeCircuitError(ErrTimeout);
     },
   );
 
@@ -1563,7 +1563,7 @@ describe('a clock that returns garbage once in a while', () => {
     }));
     await h.go('g', () => Promise.reject(new Error('x')));
     await h.go('g', () => Promise.reject(new Error('x')));
-    expect(await h.go('g', () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('g', () => 1)).toBeCircuitError(ErrCircuitOpen);
     glitchOnce(clock, () => h.getCircuit('g').circuit.stats());
     base.advance(1);
     const s = h.getCircuit('g').circuit.stats();

@@ -795,13 +795,13 @@ function expectTrigger(
       expect(error, what).toBe(rc.runError);
       break;
     case 'rejected':
-      expect(error, what).toBe(ErrMaxConcurrency);
+      expect(error, what).toBeCircuitError(ErrMaxConcurrency);
       break;
     case 'short-circuit':
-      expect(error, what).toBe(ErrCircuitOpen);
+      expect(error, what).toBeCircuitError(ErrCircuitOpen);
       break;
     case 'timeout':
-      expect(error, what).toBe(ErrTimeout);
+      expect(error, what).toBeCircuitError(ErrTimeout);
       break;
     default:
       expect(error, what).toBeInstanceOf(ContextError);

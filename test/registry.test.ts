@@ -93,7 +93,7 @@ describe('close', () => {
     const err = await rejectionOf(slowFallback);
     expect(err).toBeInstanceOf(FallbackError);
     expect((err as FallbackError).cause).toBe(ErrClosed);
-    expect((err as FallbackError).runError).toBe(ErrTimeout);
+    expect((err as FallbackError).runError).toBeCircuitError(ErrTimeout);
     expect(await rejectionOf(spawning)).toBeInstanceOf(FallbackError);
     expect(isContextCanceled(await inner[0])).toBe(true);
     expect(clock.pendingTimers()).toBe(0);

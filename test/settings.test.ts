@@ -138,7 +138,7 @@ async function expectTimeoutAfter(
   expect(call.outcome()).toBe('pending');
   m.clock.advance(1);
   await flushPromises();
-  expect(call.outcome()).toBe(ErrTimeout);
+  expect(call.outcome()).toBeCircuitError(ErrTimeout);
 }
 
 describe("hystrix-go's settings_test.go", () => {
@@ -283,11 +283,14 @@ describe('configureCommand', () => {
     });
   });
 
-  it.each(FIELDS.map((f) => f.json))('a JSON-key %s of 0 means the default', (json) => {
-    const { h } = manualHystrix();
-    h.configureCommand('x', cfg(json, 0));
-    expect(h.getSettings('x')).toEqual(defaultSettings);
-  });
+  it.each(FIELDS.filter((f) => f.key !== f.json).map((f) => f.json))(
+    'a JSON-key %s of 0 means the default',
+    (json) => {
+      const { h } = manualHystrix();
+      h.configureCommand('x', cfg(json, 0));
+      expect(h.getSettings('x')).toEqual(defaultSettings);
+    },
+  );
 
   it('a JSON-key 0 means the default in force, as hystrix-go reads its mutable defaults', () => {
     const { h } = manualHystrix();
@@ -309,10 +312,32 @@ describe('configureCommand', () => {
     },
   );
 
-  it("timeout 0 means the default: the key is hystrix-go's JSON key as well", () => {
+  it("timeout 0 beside a hystrix-go snake_case key means the default (hystrix-go's JSON form)", () => {
     const { h } = manualHystrix();
-    h.configureCommand('x', { timeout: 0 });
+    h.configureCommand('x', { timeout: 250 });
+    h.configureCommand('x', { timeout: 0, max_concurrent_requests: 3 });
     expect(h.getSettings('x').timeout).toBe(DefaultTimeout);
+    expect(h.getSettings('x').maxConcurrentRequests).toBe(3);
+    h.configure(JSON.parse('{"y": {"timeout": 0, "sleep_window": 0}}') as Record<string, object>);
+    expect(h.getSettings('y')).toEqual(defaultSettings);
+  });
+
+  it.each([
+    ['alone', { timeout: 0 }],
+    ['beside camelCase keys', { timeout: 0, maxConcurrentRequests: 3 }],
+  ])('timeout 0 %s is a RangeError that says where 0 means the default', (_what, config) => {
+    const { h } = manualHystrix();
+    expectThrow(() => h.configureCommand('x', config), RangeError, [
+      'timeout',
+      "'x'",
+      'got 0',
+      "hystrix-go's JSON form",
+    ]);
+    expect(h.getCircuitSettings().size).toBe(0);
+    expectThrow(() => h.setDefaults(config), RangeError, ['timeout', 'got 0']);
+    expect(h.getDefaults()).toEqual(defaultSettings);
+    expectThrow(() => h.configure({ x: config }), RangeError, ['timeout']);
+    expect(h.getCircuitSettings().size).toBe(0);
   });
 
   it('treats an undefined field as absent', () => {
@@ -373,7 +398,7 @@ describe('configureCommand', () => {
 
     // One ticket: a second call is rejected.
     const first = track(h.go('a', never));
-    expect(await h.go('a', never)).toBe(ErrMaxConcurrency);
+    expect(await h.go('a', never)).toBeCircuitError(ErrMaxConcurrency);
 
     // Replaced by an empty configuration: ten tickets again, the default timeout.
     h.configureCommand('a', {});
@@ -385,11 +410,11 @@ describe('configureCommand', () => {
     // The first call keeps the timeout it started with; the second has the default one.
     m.clock.advance(40);
     await flushPromises();
-    expect(first.outcome()).toBe(ErrTimeout);
+    expect(first.outcome()).toBeCircuitError(ErrTimeout);
     expect(second.outcome()).toBe('pending');
     m.clock.advance(DefaultTimeout - 40);
     await flushPromises();
-    expect(second.outcome()).toBe(ErrTimeout);
+    expect(second.outcome()).toBeCircuitError(ErrTimeout);
   });
 
   it('the new timeout governs the next calls', async () => {

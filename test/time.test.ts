@@ -467,7 +467,7 @@ async function playDeadlines(
 function expectDeadlinesKept(calls: readonly DeadlineCall[], standingStill = false): void {
   for (const call of calls) {
     expect(call.ended, 'the call never timed out').toBeDefined();
-    expect(call.error).toBe(ErrTimeout);
+    expect(call.error).toBeCircuitError(ErrTimeout);
     const elapsed = call.ended! - call.start;
     const early = standingStill ? call.backAtEnd : 0;
     expect(elapsed, `timed out early (timeout ${call.timeout})`).toBeGreaterThanOrEqual(
@@ -511,7 +511,7 @@ async function playOpen(
   };
   await h.go('o', fail);
   await h.go('o', fail);
-  expect(await h.go('o', fail)).toBe(ErrCircuitOpen);
+  expect(await h.go('o', fail)).toBeCircuitError(ErrCircuitOpen);
   let wentBack = Number.NEGATIVE_INFINITY;
   const { circuit } = h.getCircuit('o');
   const probe = async (): Promise<void> => {
@@ -671,7 +671,7 @@ describe('jumps forward by hours', () => {
     h.configureCommand('o', { requestVolumeThreshold: 2, sleepWindow: 5000 });
     await h.go('o', () => Promise.reject(new Error('x')));
     await h.go('o', () => Promise.reject(new Error('x')));
-    expect(await h.go('o', () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('o', () => 1)).toBeCircuitError(ErrCircuitOpen);
     line.jump(HOUR);
     expect(h.getCircuit('o').circuit.allowRequest()).toBe(true);
     expect(await h.go('o', () => 'probe')).toBeUndefined();
@@ -729,8 +729,8 @@ describe('time standing still', () => {
     const harness = new Harness();
     const { h, line } = harness;
     for (let i = 0; i < 4; i++) await h.go(NAME, () => Promise.reject(new Error('x')));
-    expect(await h.go(NAME, () => 1)).toBe(ErrCircuitOpen);
-    for (let i = 0; i < 100; i++) expect(await h.go(NAME, () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go(NAME, () => 1)).toBeCircuitError(ErrCircuitOpen);
+    for (let i = 0; i < 100; i++) expect(await h.go(NAME, () => 1)).toBeCircuitError(ErrCircuitOpen);
     harness.check();
     expect(h.getCircuit(NAME).circuit.allowRequest()).toBe(false);
     // A hung call on another command: no time passes, so its deadline never fires early.

@@ -109,6 +109,7 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     contextCanceled: s.contextCanceled,
     contextDeadlineExceeded: s.contextDeadlineExceeded,
     activeCount: s.activeCount,
+    hungRuns: s.hungRuns,
     maxConcurrentRequests: s.maxConcurrentRequests,
     maxActiveRequests: s.maxActiveRequests,
     executed: s.executed,

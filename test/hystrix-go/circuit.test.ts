@@ -63,7 +63,7 @@ describe('TestReportEventOpenThenClose', () => {
         throw new Error('down');
       });
     }
-    expect(await h.go('x', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('x', async () => 1)).toBeCircuitError(ErrCircuitOpen);
     const { circuit } = h.getCircuit('x');
     expect(circuit.state).toBe('open');
     clock.advance(3000);

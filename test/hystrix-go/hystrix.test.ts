@@ -12,6 +12,7 @@ import {
   FallbackError,
   isContextCanceled,
   isContextDeadlineExceeded,
+  isMaxConcurrency,
 } from '../../src/index.js';
 import {
   failOnUnhandled,
@@ -73,7 +74,7 @@ describe('TestTimeout', () => {
     clock.advance(100);
     expect(await result).toBeUndefined();
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toBe(ErrTimeout);
+    expect(seen[0]).toBeCircuitError(ErrTimeout);
   });
 });
 
@@ -83,7 +84,7 @@ describe('TestTimeoutEmptyFallback', () => {
     h.configureCommand('', { timeout: 100 });
     const result = h.go('', () => clock.sleep(1000));
     clock.advance(100);
-    expect(await result).toBe(ErrTimeout);
+    expect(await result).toBeCircuitError(ErrTimeout);
     const s = h.getCircuit('').circuit.stats();
     expect(s.timeouts).toBe(1);
     expect([s.successes, s.fallbackSuccesses, s.fallbackFailures]).toEqual([0, 0, 0]);
@@ -101,7 +102,7 @@ describe('TestMaxConcurrent', () => {
     }
     clock.advance(1000);
     const errors = await Promise.all(results);
-    expect(errors.filter((e) => e === ErrMaxConcurrency)).toHaveLength(1);
+    expect(errors.filter((e) => isMaxConcurrency(e) && e.command === '')).toHaveLength(1);
     expect(errors.filter((e) => e === undefined)).toHaveLength(2);
   });
 });
@@ -115,7 +116,7 @@ describe('TestForceOpenCircuit', () => {
     const err = await h.go('', () => {
       ran = true;
     });
-    expect(err).toBe(ErrCircuitOpen);
+    expect(err).toBeCircuitError(ErrCircuitOpen);
     expect(ran).toBe(false);
     const s = circuit.stats();
     expect([s.shortCircuits, s.successes]).toEqual([1, 0]);
@@ -165,7 +166,7 @@ describe('TestCloseCircuitAfterSuccess', () => {
     await h.go('', async () => {
       throw new Error('down');
     });
-    expect(await h.go('', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('', async () => 1)).toBeCircuitError(ErrCircuitOpen);
     const { circuit } = h.getCircuit('');
     expect(circuit.isOpen()).toBe(true);
     clock.advance(6000);
@@ -208,7 +209,8 @@ describe('TestFailAfterTimeout', () => {
     clock.advance(10);
     expect(await result).toBeUndefined();
     await clock.advanceAsync(100);
-    expect(seen).toEqual([ErrTimeout]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeCircuitError(ErrTimeout, '');
   });
 });
 
@@ -258,7 +260,8 @@ describe('TestFallbackAfterRejected', () => {
     );
     expect(err).toBeUndefined();
     expect(ran).toBe(false);
-    expect(seen).toEqual([ErrMaxConcurrency]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeCircuitError(ErrMaxConcurrency, '');
     clock.advance(1000);
     expect(await holder).toBeUndefined();
   });
@@ -274,7 +277,7 @@ describe('TestReturnTicket_QuickCheck', () => {
         h.configureCommand('', { timeout });
         const result = h.go('', untilAborted);
         clock.advance(timeout);
-        expect(await result).toBe(ErrTimeout);
+        expect(await result).toBeCircuitError(ErrTimeout);
         await flushPromises();
         expect(h.getCircuit('').circuit.pool.activeCount).toBe(0);
       }),
@@ -289,7 +292,7 @@ describe('TestReturnTicket', () => {
     h.configureCommand('', { timeout: 10 });
     const result = h.go('', untilAborted);
     clock.advance(10);
-    expect(await result).toBe(ErrTimeout);
+    expect(await result).toBeCircuitError(ErrTimeout);
     await flushPromises();
     expect(h.getCircuit('').circuit.pool.activeCount).toBe(0);
   });
@@ -299,7 +302,7 @@ describe('TestReturnTicket', () => {
     h.configureCommand('', { timeout: 10 });
     const result = h.go('', () => clock.sleep(500));
     clock.advance(10);
-    expect(await result).toBe(ErrTimeout);
+    expect(await result).toBeCircuitError(ErrTimeout);
     const { pool } = h.getCircuit('').circuit;
     expect(pool.activeCount).toBe(1);
     clock.advance(490);
@@ -331,7 +334,7 @@ describe('TestContextHandling', () => {
     const controller = new AbortController();
     const result = h.goC(controller.signal, '', () => clock.sleep(20));
     clock.advance(20);
-    expect(await result).toBe(ErrTimeout);
+    expect(await result).toBeCircuitError(ErrTimeout);
     const s = h.getCircuit('').circuit.stats();
     expect(s.requests).toBe(1);
     expect(s.timeouts).toBe(1);

@@ -51,7 +51,7 @@ describe('TestErrorPercent', () => {
     h.configureCommand('x', { requestVolumeThreshold: 100, errorPercentThreshold: 39 });
     expect(circuit.allowRequest()).toBe(false);
     expect(circuit.state).toBe('closed');
-    expect(await h.go('x', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('x', async () => 1)).toBeCircuitError(ErrCircuitOpen);
     expect(circuit.state).toBe('open');
   });
 });

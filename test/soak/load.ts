@@ -20,6 +20,7 @@ import {
   ErrCircuitOpen,
   ErrMaxConcurrency,
   ErrTimeout,
+  isCircuitError,
   FallbackError,
   Hystrix,
   ManualClock,
@@ -189,7 +190,11 @@ const FALLBACK_VALUE = 'fallback value';
 
 function errorIndex(error: unknown): number {
   const i = ERRORS.indexOf(error);
-  return i < 0 ? SEEN_UNKNOWN : i;
+  if (i >= 0) return i;
+  // The library's own errors are made per call, of one of the kinds above, naming their command.
+  if (!isCircuitError(error) || typeof error.command !== 'string') return SEEN_UNKNOWN;
+  const kind = ERRORS.findIndex((e) => isCircuitError(e) && e.reason === error.reason);
+  return kind < 0 ? SEEN_UNKNOWN : kind;
 }
 
 /** What a `do` caller saw: a value it resolved with (`ok`) or an error it rejected with. */

@@ -379,7 +379,7 @@ describe('ticks', () => {
     expect(last(c, 'HystrixCommand', 'x')['requestCount']).toBe(1);
     await h.go('x', async () => 1);
     h.getCircuit('x').circuit.forceOpen(true);
-    expect(await h.go('x', async () => 1)).toBe(ErrCircuitOpen);
+    expect(await h.go('x', async () => 1)).toBeCircuitError(ErrCircuitOpen);
     clock.advance(1000);
     await c.waitForData(4);
     const m = last(c, 'HystrixCommand', 'x');

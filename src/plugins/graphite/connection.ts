@@ -78,7 +78,7 @@ export class GraphiteConnection {
   /** Starts connecting, unless connected or connecting already, stopped, or backing off. */
   connect(): void {
     if (this.socket !== null || this.stopped) return;
-    if (this.hystrix.clock.now() < this.retryAt) return;
+    if (this.hystrix.now() < this.retryAt) return;
     let socket: Socket;
     try {
       socket = createConnection({ host: this.host, port: this.port });
@@ -170,7 +170,7 @@ export class GraphiteConnection {
   private backOff(): void {
     this.retryDelay =
       this.retryDelay === 0 ? FIRST_RETRY_DELAY : Math.min(this.retryDelay * 2, MAX_RETRY_DELAY);
-    this.retryAt = this.hystrix.clock.now() + this.retryDelay;
+    this.retryAt = this.hystrix.now() + this.retryDelay;
   }
 
   /** Forgets lines that can no longer be sent, saying how many. */

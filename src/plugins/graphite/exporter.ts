@@ -104,7 +104,7 @@ export class GraphiteExporter implements GraphiteMetrics {
   /** Appends every metric's lines to the connection's pending ones. */
   private collect(): void {
     try {
-      const ts = Math.floor(this.hystrix.clock.now() / 1000);
+      const ts = Math.floor(this.hystrix.now() / 1000);
       const out = this.connection.lines;
       for (const [path, metric] of this.metrics) metric.write(this.prefix + path, ts, out);
     } catch (error: unknown) {

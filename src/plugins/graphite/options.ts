@@ -64,7 +64,11 @@ export function checkGraphiteOptions(options: unknown): CheckedGraphiteOptions {
     example: '{ host, port }',
     refuseArrays: true,
   });
-  const hystrix = checkHystrixOption(WHERE, o['hystrix'] ?? defaultHystrix, ['onClose', 'clock']);
+  const hystrix = checkHystrixOption(WHERE, o['hystrix'] ?? defaultHystrix, [
+    'onClose',
+    'clock',
+    'now',
+  ]);
   const host = checkHost(WHERE, o['host'] ?? 'localhost');
   const port = checkPort(WHERE, o['port'] ?? DEFAULT_GRAPHITE_PORT);
   const interval = o['interval'] ?? DEFAULT_GRAPHITE_INTERVAL;

@@ -1,7 +1,12 @@
 import type { Hystrix } from 'hystrix-ts';
 
 /** What each member of a registry must be, for the exports that use it. */
-const MEMBER_KINDS = { onClose: 'function', clock: 'object', getCircuits: 'function' } as const;
+const MEMBER_KINDS = {
+  onClose: 'function',
+  clock: 'object',
+  now: 'function',
+  getCircuits: 'function',
+} as const;
 
 /** A member of `Hystrix` an export uses besides `metricCollectors.register`, which they all use. */
 export type HystrixMember = keyof typeof MEMBER_KINDS;

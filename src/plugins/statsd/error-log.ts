@@ -19,7 +19,7 @@ export class ErrorLog {
 
   /** Logs `what` failed and why, unless a line was logged less than the interval ago. */
   report(what: string, error: unknown): void {
-    const now = this.hystrix.clock.now();
+    const now = this.hystrix.now();
     if (now < this.quietUntil) {
       this.suppressed++;
       return;

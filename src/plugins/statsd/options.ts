@@ -87,7 +87,11 @@ export function checkStatsdOptions(where: string, options: unknown): CheckedStat
     example: '{ host, port }',
     refuseArrays: true,
   });
-  const hystrix = checkHystrixOption(where, o['hystrix'] ?? defaultHystrix, ['onClose', 'clock']);
+  const hystrix = checkHystrixOption(where, o['hystrix'] ?? defaultHystrix, [
+    'onClose',
+    'clock',
+    'now',
+  ]);
   const client = o['client'];
   if (client !== undefined) {
     if (!isStatsdClient(client)) {

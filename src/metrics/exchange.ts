@@ -1,0 +1,173 @@
+import type { Clock } from '../clock.js';
+import { describeError } from '../errors.js';
+import {
+  CONTEXT_CANCELED,
+  CONTEXT_DEADLINE_EXCEEDED,
+  EVENT_NAMES,
+  type EventCode,
+  FAILURE,
+  FALLBACK_EVENT_NAMES,
+  FALLBACK_FAILURE,
+  FALLBACK_SUCCESS,
+  type FallbackCode,
+  IS_ERROR,
+  REJECTED,
+  SHORT_CIRCUIT,
+  SUCCESS,
+  TIMEOUT,
+} from '../events.js';
+import type { ExecutorPool } from '../pool.js';
+import type { Settings } from '../settings.js';
+import { catchRejection } from '../thenable.js';
+import { DefaultMetricCollector, errorPercent } from './default-collector.js';
+import type { MetricCollector, MetricCollectorFactory, MetricResult } from './metric-result.js';
+
+const NO_COLLECTORS: readonly MetricCollector[] = Object.freeze([]);
+
+/** @internal Where the exchange writes what it isolated. */
+export type ExchangeLog = (message: string) => void;
+
+/**
+ * @internal The metric exchange of one circuit (hystrix-go's `metricExchange`): it records every execution's
+ * result in the default collector and fans it out to the collectors of registered factories, and judges health
+ * from the default collector. The circuit's states are not its business.
+ */
+export class MetricExchange {
+  /** The default collector: health and `stats()` read it. */
+  metrics: DefaultMetricCollector;
+  /** Collectors from registered factories (a shared empty list until there is one). */
+  private collectors: readonly MetricCollector[] = NO_COLLECTORS;
+  private byFactory: Map<MetricCollectorFactory, MetricCollector> | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly clock: Clock,
+    settings: Settings,
+    private readonly pool: ExecutorPool,
+    private readonly logError: ExchangeLog,
+  ) {
+    this.metrics = newCollector(clock, settings);
+  }
+
+  /** Records one execution in every collector. `runMs` < 0: run did not decide the outcome. */
+  report(
+    now: number,
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+  ): void {
+    this.metrics.record(now, event, fallback, runMs, totalMs);
+    if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs);
+  }
+
+  /**
+   * Whether the window at `now` says the circuit should open: the requests reach `requestVolumeThreshold` and the
+   * error percentage reaches `errorPercentThreshold` (hystrix-go's `IsHealthy`, negated).
+   */
+  tripped(now: number, settings: Settings): boolean {
+    const requests = this.metrics.requestsAt(now);
+    if (requests < settings.requestVolumeThreshold) return false;
+    return errorPercent(requests, this.metrics.errorsAt(now)) >= settings.errorPercentThreshold;
+  }
+
+  /** New window shapes: the default collector starts afresh. */
+  reshape(settings: Settings): void {
+    this.metrics = newCollector(this.clock, settings);
+  }
+
+  /** Adds the collector of a factory; a factory that throws is logged and skipped. */
+  attach(factory: MetricCollectorFactory): void {
+    if (this.byFactory?.has(factory) === true) return;
+    try {
+      const collector = factory(this.name);
+      if (
+        typeof collector !== 'object' ||
+        typeof collector.update !== 'function' ||
+        typeof collector.reset !== 'function'
+      ) {
+        throw new TypeError(
+          'the factory did not return a MetricCollector (update and reset methods)',
+        );
+      }
+      (this.byFactory ??= new Map()).set(factory, collector);
+      this.collectors = [...this.collectors, collector];
+    } catch (error: unknown) {
+      this.logError(
+        `hystrix: metric collector factory failed for circuit ${this.name}: ${describeError(error)}`,
+      );
+    }
+  }
+
+  /** Removes the collector of a factory. */
+  detach(factory: MetricCollectorFactory): void {
+    const collector = this.byFactory?.get(factory);
+    if (collector === undefined) return;
+    this.byFactory!.delete(factory);
+    this.collectors = this.collectors.filter((c) => c !== collector);
+  }
+
+  /** Resets the metrics of every collector (hystrix-go's `Reset`). */
+  reset(): void {
+    this.metrics.reset();
+    const failed = (error: unknown): void => {
+      this.logError(
+        `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,
+      );
+    };
+    for (const collector of this.collectors) {
+      try {
+        catchRejection(collector.reset(), failed);
+      } catch (error: unknown) {
+        failed(error);
+      }
+    }
+  }
+
+  /** The registered collectors' share of a report: off the hot path when there are none. */
+  private fanOut(event: EventCode, fallback: FallbackCode, runMs: number, totalMs: number): void {
+    const pool = this.pool;
+    const result: MetricResult = {
+      attempts: 1,
+      errors: IS_ERROR[event] ? 1 : 0,
+      successes: event === SUCCESS ? 1 : 0,
+      failures: event === FAILURE ? 1 : 0,
+      rejects: event === REJECTED ? 1 : 0,
+      shortCircuits: event === SHORT_CIRCUIT ? 1 : 0,
+      timeouts: event === TIMEOUT ? 1 : 0,
+      fallbackSuccesses: fallback === FALLBACK_SUCCESS ? 1 : 0,
+      fallbackFailures: fallback === FALLBACK_FAILURE ? 1 : 0,
+      contextCanceled: event === CONTEXT_CANCELED ? 1 : 0,
+      contextDeadlineExceeded: event === CONTEXT_DEADLINE_EXCEEDED ? 1 : 0,
+      totalDuration: totalMs,
+      runDuration: runMs >= 0 ? runMs : undefined,
+      concurrencyInUse: pool.max > 0 ? pool.activeCount / pool.max : 0,
+      event: EVENT_NAMES[event]!,
+      fallbackEvent: FALLBACK_EVENT_NAMES[fallback],
+    };
+    // One result serves every collector: frozen, so that one cannot change what the next one sees.
+    Object.freeze(result);
+    const failed = (error: unknown): void => {
+      this.logError(
+        `hystrix: metric collector of circuit ${this.name} failed: ${describeError(error)}`,
+      );
+    };
+    for (const collector of this.collectors) {
+      try {
+        catchRejection(collector.update(result), failed);
+      } catch (error: unknown) {
+        failed(error);
+      }
+    }
+  }
+}
+
+function newCollector(clock: Clock, s: Settings): DefaultMetricCollector {
+  return new DefaultMetricCollector({
+    clock,
+    rollingWindow: s.rollingWindow,
+    rollingBuckets: s.rollingBuckets,
+    latencyWindow: s.latencyWindow,
+    latencyBuckets: s.latencyBuckets,
+  });
+}
