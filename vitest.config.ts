@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
+    // The dashboard page embeds its browser code bundled (a git-ignored generated module): made from the
+    // sources before any test runs.
+    globalSetup: ['./scripts/bundle-dashboard.ts'],
     testTimeout: 30_000,
     // Unhandled rejections and uncaught exceptions fail the run (vitest's default, kept explicit).
     dangerouslyIgnoreUnhandledErrors: false,

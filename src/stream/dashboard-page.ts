@@ -2,7 +2,7 @@
  * The live dashboard page served next to the event stream: one self-contained HTML document (inline CSS and
  * JavaScript, nothing fetched from elsewhere) that reads the extended stream and draws every circuit the way the
  * Netflix Hystrix dashboard does. Its parts are in `./dashboard/`: the HTML shell, the style sheet and the
- * client script.
+ * client script, whose browser code (`./dashboard/browser/`, TypeScript against the DOM) is bundled at build time.
  */
 import { htmlPage } from './dashboard/page.js';
 import { dashboardScript } from './dashboard/script.js';

@@ -20,7 +20,8 @@ import { failOnUnhandled, flushPromises, untilAborted } from '../helpers.js';
 
 failOnUnhandled();
 
-const CHROMIUM = '/usr/bin/chromium';
+// HYSTRIX_CHROMIUM names another Chromium (or Chrome) to drive.
+const CHROMIUM = process.env['HYSTRIX_CHROMIUM'] ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -238,7 +239,7 @@ function theBrowser(): Browser {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the dashboard is tested in a real browser. Install Debian's chromium ` +
-        '(sudo apt-get install chromium) and run the test again.',
+        '(sudo apt-get install chromium), or name another with HYSTRIX_CHROMIUM, and run the test again.',
     );
   }
   if (browser === undefined) throw new Error(`${CHROMIUM} did not start`);

@@ -1,6 +1,4 @@
-import { BOARD_SCRIPT } from './board-script.js';
-import { CONTROLS_SCRIPT } from './controls-script.js';
-import { STREAM_SCRIPT } from './stream-script.js';
+import { BROWSER_SCRIPT } from './browser.generated.js';
 
 /**
  * A string as a JavaScript string literal that is also inert inside an HTML `<script>` element: `<`, `>` and `&`
@@ -15,17 +13,11 @@ function scriptString(value: string): string {
 }
 
 /**
- * The dashboard's client script: `STREAM_URL`, then one function holding the parts (board, stream, controls,
- * which share its scope), which applies the URL hash and connects.
+ * The dashboard's client script: `STREAM_URL`, then the browser code (./browser/, bundled at build time into one
+ * function), which applies the URL hash and connects. All of it is strict code.
  *
  * @param streamUrl - the stream's URL, embedded as a string literal that is safe inside a `<script>` element.
  */
 export function dashboardScript(streamUrl: string): string {
-  return [
-    `const STREAM_URL = ${scriptString(streamUrl)};\n(() => {\n  'use strict';`,
-    BOARD_SCRIPT,
-    STREAM_SCRIPT,
-    CONTROLS_SCRIPT,
-    '  readHash();\n  connect();\n})();\n',
-  ].join('');
+  return `'use strict';\nconst STREAM_URL = ${scriptString(streamUrl)};\n${BROWSER_SCRIPT}`;
 }

@@ -1,31 +1,35 @@
 /**
- * The part of the dashboard's client script that handles the controls: the filter and the sort order.
- *
- * Client JavaScript, run inside the page script's function after {@link BOARD_SCRIPT}, whose state it uses.
- * Both controls are kept in the URL hash, so that a link reopens the same view; it declares `readHash`, which
- * applies the hash to the view.
+ * The controls: the filter and the sort order, both kept in the URL hash, so that a link reopens the same view.
  */
-export const CONTROLS_SCRIPT = String.raw`
-  function readHash() {
+import type { Board } from './board.js';
+import { isSortKey } from './sorts.js';
+
+/** Wires the controls to the board, and applies the URL's hash. */
+export function bindControls(
+  board: Board,
+  filterInput: HTMLInputElement,
+  sortSelect: HTMLSelectElement,
+): void {
+  const view = board.view;
+
+  function readHash(): void {
     const params = new URLSearchParams(location.hash.slice(1));
     const sort = params.get('sort');
-    view.sort = sort !== null && SORTS.has(sort) ? sort : 'name';
+    view.sort = sort !== null && isSortKey(sort) ? sort : 'name';
     view.filter = params.get('filter') ?? '';
     sortSelect.value = view.sort;
     if (filterInput.value !== view.filter) filterInput.value = view.filter;
-    layoutNeeded = true;
-    schedule();
+    board.relayout();
   }
 
-  function writeHash() {
+  function writeHash(): void {
     const params = new URLSearchParams();
     if (view.sort !== 'name') params.set('sort', view.sort);
     if (view.filter !== '') params.set('filter', view.filter);
     const hash = params.toString();
     // Replaced, not pushed: a keystroke in the filter is not a step in the history.
     history.replaceState(null, '', hash === '' ? location.pathname + location.search : '#' + hash);
-    layoutNeeded = true;
-    schedule();
+    board.relayout();
   }
 
   filterInput.addEventListener('input', () => {
@@ -33,8 +37,9 @@ export const CONTROLS_SCRIPT = String.raw`
     writeHash();
   });
   sortSelect.addEventListener('change', () => {
-    view.sort = SORTS.has(sortSelect.value) ? sortSelect.value : 'name';
+    view.sort = isSortKey(sortSelect.value) ? sortSelect.value : 'name';
     writeHash();
   });
   window.addEventListener('hashchange', readHash);
-`;
+  readHash();
+}

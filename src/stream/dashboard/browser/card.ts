@@ -1,0 +1,113 @@
+/**
+ * A circuit's card: built once from the page's template, then drawn from the circuit's figures, writing only
+ * what changed, so that a steady board costs no DOM work.
+ */
+import { type Circuit, type CircuitState, COUNTS, LATENCIES } from './circuit.js';
+import { ERROR_TEXT, HEALTH, scale } from './colour.js';
+import { find } from './dom.js';
+import { count, ms, perSecond } from './format.js';
+import { sparkPoints } from './spark.js';
+
+function stateText(state: CircuitState): string {
+  switch (state) {
+    case 'closed':
+      return 'Closed';
+    case 'open':
+      return 'Open';
+    case 'half-open':
+      return 'Half-open';
+  }
+}
+
+/** The data-field of a run latency, such as `runP99` for `p99`. */
+const runField = (key: string): string => 'run' + key.charAt(0).toUpperCase() + key.slice(1);
+
+/** One circuit's card on the board. */
+export class Card {
+  /** The card's element, which the board places. */
+  readonly element: HTMLElement;
+  /** The text node of each data-field, but the name's, which never changes. */
+  private readonly nodes = new Map<string, Text>();
+  /** What each text node and attribute holds now. */
+  private readonly shown = new Map<string, string>();
+  private readonly drawn = new Map<string, string | null>();
+  private readonly circle: Element;
+  private readonly line: Element;
+  private readonly area: Element;
+  private readonly errorBox: Element;
+
+  /**
+   * @param template - the card template's element.
+   * @param name - the circuit's name, set once, as text and as the `data-circuit` attribute.
+   */
+  constructor(template: Element, name: string) {
+    const card = template.cloneNode(true);
+    if (!(card instanceof HTMLElement)) throw new Error('the card template is not an HTML element');
+    card.setAttribute('data-circuit', name);
+    for (const el of card.querySelectorAll('[data-field]')) {
+      const field = el.getAttribute('data-field');
+      if (field !== null && el.firstChild instanceof Text) this.nodes.set(field, el.firstChild);
+    }
+    this.nodes.delete('name');
+    const title = find(card, '.name', HTMLElement);
+    title.title = name;
+    title.textContent = name === '' ? '(empty name)' : name;
+    this.circle = find(card, '.bubble circle', Element);
+    this.line = find(card, '.spark polyline', Element);
+    this.area = find(card, '.spark path', Element);
+    this.errorBox = find(card, '[data-field-color]', Element);
+    this.element = card;
+  }
+
+  /** Draws the circuit's figures. */
+  render(c: Circuit): void {
+    const rate = c.window > 0 ? c.requests / (c.window / 1000) : 0;
+    const forced = c.forcedOpen ? 'open' : c.forcedClosed ? 'closed' : null;
+    const full = c.maxConcurrent > 0 && c.activeCount >= c.maxConcurrent;
+    const card = this.element;
+    this.attr('state', card, 'data-state', c.state);
+    this.attr('forced', card, 'data-forced', forced);
+    this.attr(
+      'class',
+      card,
+      'class',
+      'card' + (c.name === '' ? ' unnamed' : '') + (full ? ' full' : ''),
+    );
+    this.text('state', forced !== null ? 'Forced ' + forced : stateText(c.state));
+    for (const field of COUNTS) this.text(field, count(c[field]));
+    this.text('errorPercent', String(c.errorPercent));
+    this.text('rate', perSecond(rate));
+    this.text('window', String(Math.round(c.window / 100) / 10));
+    for (const key of LATENCIES) {
+      this.text(key, ms(c.total[key]));
+      this.text(runField(key), ms(c.run[key]));
+    }
+    this.attr('r', this.circle, 'r', (5 + 27 * Math.sqrt(Math.min(rate, 400) / 400)).toFixed(1));
+    this.attr('fill', this.circle, 'fill', scale(HEALTH, c.errorPercent));
+    this.attr('errorColour', this.errorBox, 'style', 'color:' + scale(ERROR_TEXT, c.errorPercent));
+    this.drawSpark(c);
+  }
+
+  private drawSpark(c: Circuit): void {
+    const points = sparkPoints(c);
+    if (points.length === 0) return;
+    this.attr('line', this.line, 'points', points.join(' '));
+    const left = points[0]!.split(',')[0]!;
+    this.attr('area', this.area, 'd', 'M' + left + ',30L' + points.join('L') + 'L120,30Z');
+  }
+
+  private text(field: string, value: string): void {
+    if (this.shown.get(field) === value) return;
+    this.shown.set(field, value);
+    const node = this.nodes.get(field);
+    if (node !== undefined) node.data = value;
+  }
+
+  /** Sets an attribute (or removes it, for `null`), under a key of its own. */
+  private attr(key: string, el: Element, name: string, value: string | null): void {
+    if (this.drawn.get(key) === value) return;
+    this.drawn.set(key, value);
+    if (value === null) el.removeAttribute(name);
+    else el.setAttribute(name, value);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * What the page knows of one circuit: the figures from the stream's latest messages, its sparkline's points, and
+ * its card once drawn.
+ */
+import type { Card } from './card.js';
+
+/** A circuit's state, as the extended stream names it. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** Whether a message's value is a circuit state. */
+export function isCircuitState(value: unknown): value is CircuitState {
+  return value === 'closed' || value === 'open' || value === 'half-open';
+}
+
+/** Counts shown as they are, each in the element whose data-field is its name. */
+export const COUNTS = [
+  'successes',
+  'shortCircuits',
+  'timeouts',
+  'rejects',
+  'failures',
+  'fallbackSuccesses',
+  'fallbackFailures',
+  'contextCanceled',
+  'contextDeadlineExceeded',
+  'requests',
+  'activeCount',
+  'maxConcurrent',
+  'maxActive',
+  'executed',
+] as const;
+
+/** One of {@link COUNTS}. */
+export type Count = (typeof COUNTS)[number];
+
+/** The latency figures shown, for the whole call and for the run alone. */
+export const LATENCIES = ['mean', 'p90', 'p99', 'p99_5'] as const;
+
+/** One of {@link LATENCIES}. */
+export type Latency = (typeof LATENCIES)[number];
+
+/** A circuit's latency figures, in milliseconds. */
+export type Latencies = Record<Latency, number>;
+
+/** One circuit on the board. */
+export interface Circuit extends Record<Count, number> {
+  /** Any string (`__proto__` included): it keys a Map and reaches the DOM only as text and attribute values. */
+  readonly name: string;
+  /** The name in lower case, which the filter matches. */
+  readonly lower: string;
+  /** Its card, built when it is first drawn. */
+  card: Card | null;
+  /** Whether an extended message has been seen: then it alone sets the figures. */
+  extended: boolean;
+  state: CircuitState;
+  forcedOpen: boolean;
+  forcedClosed: boolean;
+  /** The rolling window, in milliseconds. */
+  window: number;
+  errorPercent: number;
+  total: Latencies;
+  run: Latencies;
+  /** The sparkline's points: the stream's time of each, and the request rate then. */
+  readonly times: number[];
+  readonly rates: number[];
+}
+
+/** A circuit with no figures yet. */
+export function newCircuit(name: string): Circuit {
+  return {
+    name,
+    lower: name.toLowerCase(),
+    card: null,
+    extended: false,
+    state: 'closed',
+    forcedOpen: false,
+    forcedClosed: false,
+    window: 10000,
+    requests: 0,
+    errorPercent: 0,
+    successes: 0,
+    shortCircuits: 0,
+    timeouts: 0,
+    rejects: 0,
+    failures: 0,
+    fallbackSuccesses: 0,
+    fallbackFailures: 0,
+    contextCanceled: 0,
+    contextDeadlineExceeded: 0,
+    activeCount: 0,
+    maxConcurrent: 0,
+    maxActive: 0,
+    executed: 0,
+    total: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
+    run: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
+    times: [],
+    rates: [],
+  };
+}
