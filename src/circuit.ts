@@ -64,8 +64,8 @@ export class CircuitBreaker {
   private forcedClosed = false;
   /** Either is forced: one check on the hot path. */
   private forcing = false;
-  /** The pool's being full of hung runs has been logged. */
-  private hungReported = false;
+  /** The episode of hung runs (`pool.hungEpisodes`) last reported. */
+  private hungReported = 0;
 
   /** @internal */
   constructor(
@@ -259,12 +259,8 @@ export class CircuitBreaker {
    */
   poolFull(): void {
     const pool = this.pool;
-    if (pool.hungCount < pool.max) {
-      if (pool.hungCount === 0) this.hungReported = false;
-      return;
-    }
-    if (this.hungReported) return;
-    this.hungReported = true;
+    if (pool.hungCount < pool.max || this.hungReported === pool.hungEpisodes) return;
+    this.hungReported = pool.hungEpisodes;
     this.log(
       'error',
       `hystrix: circuit ${this.name}: all ${pool.max} tickets are held by runs that timed out and have not ` +

@@ -17,6 +17,8 @@ export class ExecutorPool {
    * its signal and never settles holds one for good).
    */
   hungCount = 0;
+  /** @internal Times `hungCount` rose from 0: each is a new episode of hung runs, reported once. */
+  hungEpisodes = 0;
   /** @internal */
   private metrics: RollingNumber;
 
@@ -48,7 +50,7 @@ export class ExecutorPool {
 
   /** @internal A run that holds a ticket timed out: it counts as hung until it returns the ticket. */
   runPastTimeout(): void {
-    this.hungCount++;
+    if (this.hungCount++ === 0) this.hungEpisodes++;
   }
 
   /**
