@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    internal: 'src/internal.ts',
     stream: 'src/stream/index.ts',
     prometheus: 'src/plugins/prometheus.ts',
     statsd: 'src/plugins/statsd.ts',
@@ -19,5 +20,5 @@ export default defineConfig({
   treeshake: true,
   // Subpath modules import the core by the package's own name, so that one process holds one copy of it;
   // integrations are optional peer dependencies, never bundled.
-  external: ['hystrix-ts', 'prom-client', 'hot-shots', '@opentelemetry/api'],
+  external: ['hystrix-ts', 'hystrix-ts/internal', 'prom-client', 'hot-shots', '@opentelemetry/api'],
 });

@@ -9,6 +9,10 @@ export default defineConfig({
         find: /^hystrix-ts$/,
         replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       },
+      {
+        find: /^hystrix-ts\/internal$/,
+        replacement: fileURLToPath(new URL('./src/internal.ts', import.meta.url)),
+      },
     ],
   },
   test: {

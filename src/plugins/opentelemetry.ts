@@ -15,7 +15,8 @@ import {
 } from '@opentelemetry/api';
 import { defaultHystrix, type Hystrix, type MetricCollector, type MetricResult } from 'hystrix-ts';
 import { CIRCUIT_STATES, EVENT_INDEX, EVENTS } from './shared/events.js';
-import { checkHystrixOption, checkOptionsObject, describe } from './shared/option-checks.js';
+import { checkHystrixOption, checkOptionsObject } from './shared/option-checks.js';
+import { describeValue } from 'hystrix-ts/internal';
 
 /** Options of {@link registerOpenTelemetry}. */
 export interface OpenTelemetryOptions {
@@ -261,7 +262,7 @@ function checkOptions(options: unknown): { meter: Meter; hystrix: Hystrix; prefi
   if (!isMeter(meter)) {
     throw new TypeError(
       `${WHERE}: options.meter must be an OpenTelemetry Meter (metrics.getMeter(name)), ` +
-        `got ${describe(meter)}`,
+        `got ${describeValue(meter)}`,
     );
   }
   const hystrix = checkHystrixOption(WHERE, hystrixOption, ['getCircuits']);
@@ -272,7 +273,7 @@ function checkOptions(options: unknown): { meter: Meter; hystrix: Hystrix; prefi
     throw new TypeError(
       `${WHERE}: options.prefix must make valid instrument names (a letter first, then ` +
         `letters, digits, '_', '.', '-' or '/', 255 characters at most), got ` +
-        (typeof prefix === 'string' ? JSON.stringify(prefix) : describe(prefix)),
+        (typeof prefix === 'string' ? JSON.stringify(prefix) : describeValue(prefix)),
     );
   }
   return { meter, hystrix, prefix };

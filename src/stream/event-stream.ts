@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { type ClockTimer, defaultHystrix, type Hystrix } from 'hystrix-ts';
+import { checkInteger } from 'hystrix-ts/internal';
 import { dashboardPage } from './dashboard-page.js';
 import { commandMessage, extendedMessage, frameMessage, threadPoolMessage } from './messages.js';
 
@@ -279,13 +280,7 @@ function plain(res: ServerResponse, status: number, message: string): void {
 }
 
 function integer(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number')
-    throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+  return value === undefined ? fallback : checkInteger(value, name, min, max);
 }
 
 function path(value: unknown, name: string, fallback: string): string {

@@ -443,7 +443,11 @@ describe('options', () => {
     ['a prefix starting with a digit', { meter, hystrix: h, prefix: '1.' }, /options\.prefix/],
     ['a prefix with a colon', { meter, hystrix: h, prefix: 'a:b.' }, /options\.prefix/],
     ['a prefix too long', { meter, hystrix: h, prefix: 'a'.repeat(250) }, /options\.prefix/],
-    ['a prefix that is not a string', { meter, hystrix: h, prefix: 1 }, /options\.prefix.*number/],
+    [
+      'a prefix that is not a string',
+      { meter, hystrix: h, prefix: 1 },
+      /options\.prefix must make valid instrument names.*got 1$/,
+    ],
     ['an unknown option', { meter, hystrix: h, prefx: 'x.' }, /unknown option 'prefx'/],
   ];
 

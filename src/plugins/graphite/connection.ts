@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import type { Hystrix } from 'hystrix-ts';
-import { errorMessage, logSafely } from '../shared/logging.js';
+import { describeError } from 'hystrix-ts/internal';
+import { logSafely } from '../shared/logging.js';
 
 const FIRST_RETRY_DELAY = 1000;
 const MAX_RETRY_DELAY = 60_000;
@@ -112,7 +113,7 @@ export class GraphiteConnection {
       this.connected = false;
       if (this.stopped) return;
       const why =
-        this.lastError === undefined ? 'closed by the server' : errorMessage(this.lastError);
+        this.lastError === undefined ? 'closed by the server' : describeError(this.lastError);
       this.lastError = undefined;
       if (wasConnected) {
         this.log(
@@ -162,7 +163,7 @@ export class GraphiteConnection {
   private failed(error: unknown): void {
     this.log(
       'error',
-      `graphite: cannot connect to ${this.address()}: ${errorMessage(error)}; retrying at a later write`,
+      `graphite: cannot connect to ${this.address()}: ${describeError(error)}; retrying at a later write`,
     );
     this.backOff();
   }

@@ -1,5 +1,6 @@
 import type { ClockTimer, Hystrix } from 'hystrix-ts';
-import { errorMessage, logSafely } from '../shared/logging.js';
+import { describeError } from 'hystrix-ts/internal';
+import { logSafely } from '../shared/logging.js';
 import { GraphiteCollector, type GraphiteMetrics } from './collector.js';
 import { GraphiteConnection } from './connection.js';
 import { Counter } from './counter.js';
@@ -111,7 +112,7 @@ export class GraphiteExporter implements GraphiteMetrics {
       logSafely(
         this.hystrix,
         'error',
-        `graphite: collecting metrics failed: ${errorMessage(error)}`,
+        `graphite: collecting metrics failed: ${describeError(error)}`,
       );
     }
   }

@@ -5,8 +5,8 @@ import {
   checkHystrixOption,
   checkOptionsObject,
   checkPort,
-  describe,
 } from '../shared/option-checks.js';
+import { describeValue } from 'hystrix-ts/internal';
 
 /** Options of {@link registerGraphite}. */
 export interface GraphiteOptions {
@@ -73,7 +73,9 @@ export function checkGraphiteOptions(options: unknown): CheckedGraphiteOptions {
   const port = checkPort(WHERE, o['port'] ?? DEFAULT_GRAPHITE_PORT);
   const interval = o['interval'] ?? DEFAULT_GRAPHITE_INTERVAL;
   if (typeof interval !== 'number') {
-    throw new TypeError(`${WHERE}: options.interval must be a number, got ${describe(interval)}`);
+    throw new TypeError(
+      `${WHERE}: options.interval must be a number, got ${describeValue(interval)}`,
+    );
   }
   if (!(interval >= 1 && interval <= MAX_TIMER_DELAY)) {
     throw new RangeError(
@@ -83,7 +85,7 @@ export function checkGraphiteOptions(options: unknown): CheckedGraphiteOptions {
   const maxBufferedLines = o['maxBufferedLines'] ?? DEFAULT_MAX_BUFFERED_LINES;
   if (typeof maxBufferedLines !== 'number') {
     throw new TypeError(
-      `${WHERE}: options.maxBufferedLines must be a number, got ${describe(maxBufferedLines)}`,
+      `${WHERE}: options.maxBufferedLines must be a number, got ${describeValue(maxBufferedLines)}`,
     );
   }
   if (!Number.isInteger(maxBufferedLines) || maxBufferedLines < 1) {

@@ -1,6 +1,7 @@
 import { defaultHystrix, type Hystrix } from 'hystrix-ts';
 import type { OpenMetricsContentType, Registry } from 'prom-client';
-import { checkHystrixOption, checkOptionsObject, describe } from '../shared/option-checks.js';
+import { checkHystrixOption, checkOptionsObject } from '../shared/option-checks.js';
+import { describeValue } from 'hystrix-ts/internal';
 
 /** A prom-client registry of either content type. */
 export type PrometheusRegistry = Registry | Registry<OpenMetricsContentType>;
@@ -63,7 +64,7 @@ export function checkPrometheusOptions(options: unknown): CheckedPrometheusOptio
   if (!isRegistry(registry)) {
     throw new TypeError(
       `${WHERE}: options.registry must be a prom-client Registry (new Registry(), or ` +
-        `prom-client's register), got ${describe(registry)}`,
+        `prom-client's register), got ${describeValue(registry)}`,
     );
   }
   const hystrix = checkHystrixOption(WHERE, hystrixOption, ['getCircuits']);
@@ -118,5 +119,5 @@ function isRegistry(value: unknown): value is PrometheusRegistry {
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return String(value);
-  return describe(value);
+  return describeValue(value);
 }

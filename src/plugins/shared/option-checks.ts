@@ -1,6 +1,7 @@
 // Every export checks its options with these, so that the same mistake reads the same whichever export it is
 // made with.
 import type { Hystrix } from 'hystrix-ts';
+import { describeValue } from 'hystrix-ts/internal';
 import { type HystrixMember, isHystrix } from './is-hystrix.js';
 
 /** What {@link checkOptionsObject} expects of an options object. */
@@ -56,7 +57,9 @@ export function checkHystrixOption(
   uses: readonly HystrixMember[],
 ): Hystrix {
   if (!isHystrix(hystrix, uses)) {
-    throw new TypeError(`${where}: options.hystrix must be a Hystrix, got ${describe(hystrix)}`);
+    throw new TypeError(
+      `${where}: options.hystrix must be a Hystrix, got ${describeValue(hystrix)}`,
+    );
   }
   return hystrix;
 }
@@ -68,7 +71,9 @@ export function checkHystrixOption(
  */
 export function checkHost(where: string, host: unknown): string {
   if (typeof host !== 'string' || host === '') {
-    throw new TypeError(`${where}: options.host must be a non-empty string, got ${describe(host)}`);
+    throw new TypeError(
+      `${where}: options.host must be a non-empty string, got ${describeValue(host)}`,
+    );
   }
   return host;
 }
@@ -80,7 +85,7 @@ export function checkHost(where: string, host: unknown): string {
  */
 export function checkPort(where: string, port: unknown): number {
   if (typeof port !== 'number') {
-    throw new TypeError(`${where}: options.port must be a number, got ${describe(port)}`);
+    throw new TypeError(`${where}: options.port must be a number, got ${describeValue(port)}`);
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`${where}: options.port must be an integer from 1 to 65535, got ${port}`);
@@ -104,7 +109,7 @@ export function checkDottedPrefix(
 ): string {
   if (prefix === undefined || prefix === '') return '';
   if (typeof prefix !== 'string') {
-    throw new TypeError(`${where}: options.prefix must be a string, got ${describe(prefix)}`);
+    throw new TypeError(`${where}: options.prefix must be a string, got ${describeValue(prefix)}`);
   }
   if (forbidden.test(prefix)) {
     throw new RangeError(
@@ -112,11 +117,4 @@ export function checkDottedPrefix(
     );
   }
   return prefix.endsWith('.') ? prefix : prefix + '.';
-}
-
-/** The kind of a bad value, as an error message names it: `null` and arrays apart from other objects. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
 }

@@ -1,5 +1,6 @@
 import type { Hystrix } from 'hystrix-ts';
-import { errorMessage, logSafely } from '../shared/logging.js';
+import { describeError } from 'hystrix-ts/internal';
+import { logSafely } from '../shared/logging.js';
 
 // One log line per this many milliseconds at most: an unreachable server fails every metric of every call.
 const ERROR_LOG_INTERVAL = 10_000;
@@ -27,6 +28,6 @@ export class ErrorLog {
     this.quietUntil = now + ERROR_LOG_INTERVAL;
     const more = this.suppressed > 0 ? ` (and ${this.suppressed} more errors not logged)` : '';
     this.suppressed = 0;
-    logSafely(this.hystrix, 'error', `${this.where}: ${what}: ${errorMessage(error)}${more}`);
+    logSafely(this.hystrix, 'error', `${this.where}: ${what}: ${describeError(error)}${more}`);
   }
 }

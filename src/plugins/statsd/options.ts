@@ -6,8 +6,8 @@ import {
   checkHystrixOption,
   checkOptionsObject,
   checkPort,
-  describe,
 } from '../shared/option-checks.js';
+import { describeValue } from 'hystrix-ts/internal';
 import { isStatsdClient, type StatsdClient } from './client.js';
 
 /** Options of {@link registerStatsd} and {@link registerDogStatsd}. */
@@ -97,7 +97,7 @@ export function checkStatsdOptions(where: string, options: unknown): CheckedStat
     if (!isStatsdClient(client)) {
       throw new TypeError(
         `${where}: options.client must be a StatsD client (increment, gauge and timing methods), ` +
-          `got ${describe(client)}`,
+          `got ${describeValue(client)}`,
       );
     }
     const given = CONNECTION_KEYS.filter((key) => o[key] !== undefined);
@@ -114,13 +114,13 @@ export function checkStatsdOptions(where: string, options: unknown): CheckedStat
   if (globalTags !== undefined && (typeof globalTags !== 'object' || globalTags === null)) {
     throw new TypeError(
       `${where}: options.globalTags must be an array of 'key:value' strings or an object, ` +
-        `got ${describe(globalTags)}`,
+        `got ${describeValue(globalTags)}`,
     );
   }
   const clientOptions = o['clientOptions'] ?? {};
   if (typeof clientOptions !== 'object' || Array.isArray(clientOptions)) {
     throw new TypeError(
-      `${where}: options.clientOptions must be an object of hot-shots options, got ${describe(clientOptions)}`,
+      `${where}: options.clientOptions must be an object of hot-shots options, got ${describeValue(clientOptions)}`,
     );
   }
   const { mock, errorHandler } = clientOptions as Record<string, unknown>;
@@ -154,7 +154,9 @@ function checkSampleRate(where: string, rate: unknown): number {
   // hystrix-go: "If 0, defaults to 1.0. (no sampling)".
   if (rate === undefined || rate === 0) return 1;
   if (typeof rate !== 'number') {
-    throw new TypeError(`${where}: options.sampleRate must be a number, got ${describe(rate)}`);
+    throw new TypeError(
+      `${where}: options.sampleRate must be a number, got ${describeValue(rate)}`,
+    );
   }
   if (!(rate > 0 && rate <= 1)) {
     throw new RangeError(
