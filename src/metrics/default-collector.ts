@@ -2,7 +2,9 @@ import { type Clock, systemClock } from '../clock.js';
 import {
   CONTEXT_CANCELED,
   CONTEXT_DEADLINE_EXCEEDED,
+  type EventCode,
   FAILURE,
+  type FallbackCode,
   IS_ERROR,
   REJECTED,
   SHORT_CIRCUIT,
@@ -164,7 +166,13 @@ export class DefaultMetricCollector implements MetricCollector {
   }
 
   /** @internal One execution, recorded without building a `MetricResult`. `runMs` < 0: run did not decide. */
-  record(now: number, event: number, fallback: number, runMs: number, totalMs: number): void {
+  record(
+    now: number,
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+  ): void {
     const c = this.counts;
     c.rotate(now);
     c.bump(REQUESTS, 1);
