@@ -10,16 +10,16 @@ import {
   isContextDeadlineExceeded,
   type RunContext,
 } from '../src/index.js';
-import { failOnUnhandled, flushPromises, manualHystrix, untilAborted } from './helpers.js';
 import {
   type CallRecord,
-  expectStillWorks,
+  failOnUnhandled,
+  flushPromises,
+  manualHystrix,
   record,
-  revokedProxy,
   settle,
-  throwingProxy,
-  throwingProxyFunction,
-} from './hostile.js';
+  untilAborted,
+} from './helpers.js';
+import { expectStillWorks, revokedProxy, throwingProxy, throwingProxyFunction } from './hostile.js';
 
 failOnUnhandled();
 
@@ -40,7 +40,7 @@ describe('run, fallback and options of every wrong type', () => {
     })();
     if (error === undefined && r !== undefined && !r.threw) {
       await settle(clock, [r]);
-      expect(r.settled, 'the call never settled').toBe(1);
+      expect(r.settles, 'the call never settled').toBe(1);
       expect(h.getCircuit('duck').circuit.stats().requests).toBe(1);
     } else {
       expect(r?.thrown ?? error).toBeInstanceOf(TypeError);
@@ -183,7 +183,7 @@ describe('run, fallback and options of every wrong type', () => {
         const call = record(() => h.go('odd', r, fallback ?? null));
         expect(call.threw, `go threw ${String(call.thrown)}`).toBe(false);
         await settle(clock, [call]);
-        expect(call.settled).toBe(1);
+        expect(call.settles).toBe(1);
         check(call.value);
         const s = h.getCircuit('odd').circuit.stats();
         expect([s.requests, s[event], s.activeCount]).toEqual([1, 1, active]);
@@ -267,7 +267,7 @@ describe("the caller's signal aborted with odd reasons", () => {
       expect(ran).toBe(0);
       for (const [name, r] of records) {
         expect(r.threw, `${name} threw ${String(r.thrown)}`).toBe(false);
-        expect(r.settled).toBe(1);
+        expect(r.settles).toBe(1);
         if (name === 'fallback') {
           expect(r.value).toBe('fb');
           expect(fallbackSaw).toHaveLength(1);
@@ -301,7 +301,7 @@ describe("the caller's signal aborted with odd reasons", () => {
       await flushPromises();
       expect(() => controller.abort(make())).not.toThrow();
       await flushPromises();
-      expect(r.settled).toBe(1);
+      expect(r.settles).toBe(1);
       expectContextOutcome(h, 'later', r.value, controller.signal.reason, code);
       expect(runSignal?.aborted).toBe(true);
       expect(runSignal?.reason).toBe(controller.signal.reason);

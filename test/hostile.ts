@@ -10,7 +10,7 @@ import {
   type ManualClock,
   type Settings,
 } from '../src/index.js';
-import { flushPromises } from './helpers.js';
+import { thrownBy } from './helpers.js';
 
 export type ErrorKind = typeof TypeError | typeof RangeError;
 
@@ -45,16 +45,6 @@ export function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
   return proxy;
-}
-
-/** Runs `fn`, which must throw synchronously, and returns what it threw. */
-export function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error: unknown) {
-    return error;
-  }
-  throw new Error('expected a synchronous throw, but the call returned');
 }
 
 /** Expects `fn` to throw `kind` synchronously, with a message naming every one of `words`. */
@@ -103,56 +93,6 @@ export function expectPrototypeClean(): void {
     expect(probe[key], key).toBeUndefined();
   }
   expect(Object.getPrototypeOf(probe)).toBe(Object.prototype);
-}
-
-/** What one call did: a synchronous throw, or how often (and with what) its promise settled. */
-export interface CallRecord {
-  threw: boolean;
-  thrown: unknown;
-  settled: number;
-  value: unknown;
-  rejected: boolean;
-}
-
-/** Starts a call through `start`, recording everything it does; never throws. */
-export function record(start: () => Promise<unknown>): CallRecord {
-  const r: CallRecord = {
-    threw: false,
-    thrown: undefined,
-    settled: 0,
-    value: undefined,
-    rejected: false,
-  };
-  try {
-    start().then(
-      (value) => {
-        r.settled++;
-        r.value = value;
-      },
-      (error: unknown) => {
-        r.settled++;
-        r.value = error;
-        r.rejected = true;
-      },
-    );
-  } catch (error: unknown) {
-    r.threw = true;
-    r.thrown = error;
-  }
-  return r;
-}
-
-/** Lets a call on a manual clock run to its end: promise callbacks, then time, a bounded number of times. */
-export async function settle(
-  clock: ManualClock,
-  records: readonly CallRecord[],
-  ms = 1000,
-): Promise<void> {
-  for (let i = 0; i < 20 && records.some((r) => !r.threw && r.settled === 0); i++) {
-    await flushPromises();
-    clock.advance(ms);
-  }
-  await flushPromises();
 }
 
 /** A manual clock whose `now()` returns `bad` on every `every`-th read (reads counted from 1). */

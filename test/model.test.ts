@@ -25,11 +25,17 @@ import {
   FallbackError,
   Hystrix,
   type LatencyStats,
-  type Logger,
   ManualClock,
   type RunContext,
 } from '../src/index.js';
-import { type Deferred, deferred, failOnUnhandled, never } from './helpers.js';
+import {
+  type Deferred,
+  deferred,
+  failOnUnhandled,
+  flushPromises,
+  never,
+  recordingLogger,
+} from './helpers.js';
 
 failOnUnhandled();
 
@@ -689,11 +695,6 @@ function startCall(r: Real, spec: CallSpec, controller: number): void {
   );
 }
 
-/** Lets promise callbacks and immediates run. */
-async function turns(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
 // -------------------------------------------------------------------------------------------------
 // The check: the registry against the model
 // -------------------------------------------------------------------------------------------------
@@ -898,7 +899,7 @@ abstract class Step implements Cmd {
 
   async run(m: Model, r: Real): Promise<void> {
     await this.apply(m, r);
-    await turns();
+    await flushPromises();
     check(m, r);
   }
 
@@ -1274,8 +1275,8 @@ function setup(
     setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
     clearTimeout: (timer) => clock.clearTimeout(timer),
   };
-  const logs: string[] = [];
-  const logger: Logger = { info: (m) => logs.push(m), error: (m) => logs.push(m) };
+  const logger = recordingLogger();
+  const logs = logger.lines;
   const h = new Hystrix({ clock: monotonic ? clock : wallOnly, logger });
   const byName = new Map<Name, Conf>();
   NAMES.forEach((name, i) => {

@@ -2,13 +2,18 @@
  * the wrong type is a TypeError at once, before anything is counted. */
 import { describe, expect, test } from 'vitest';
 import { ErrTimeout, Hystrix } from '../src/index.js';
-import { failOnUnhandled, flushPromises, manualHystrix, untilAborted } from './helpers.js';
+import {
+  failOnUnhandled,
+  flushPromises,
+  manualHystrix,
+  record,
+  thrownBy,
+  untilAborted,
+} from './helpers.js';
 import {
   expectClearError,
   expectPrototypeClean,
   expectStillWorks,
-  record,
-  thrownBy,
   throwingProxy,
 } from './hostile.js';
 

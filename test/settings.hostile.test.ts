@@ -9,13 +9,12 @@ import {
   Hystrix,
   ManualClock,
 } from '../src/index.js';
-import { failOnUnhandled, flushPromises, manualHystrix, untilAborted } from './helpers.js';
+import { failOnUnhandled, flushPromises, manualHystrix, record, untilAborted } from './helpers.js';
 import {
   type ErrorKind,
   expectClearError,
   expectPrototypeClean,
   expectStillWorks,
-  record,
   snapshot,
 } from './hostile.js';
 
@@ -255,7 +254,7 @@ describe('configurations read from JSON text', () => {
     const hung = record(() => h.go('__proto__', untilAborted));
     clock.advance(110);
     await flushPromises();
-    expect(hung.settled).toBe(0);
+    expect(hung.settles).toBe(0);
     clock.advance(1);
     await flushPromises();
     expect(hung.value).toBe(ErrTimeout);
@@ -264,7 +263,7 @@ describe('configurations read from JSON text', () => {
     expect(await h.go('prototype', () => 1)).toBe(ErrMaxConcurrency);
     clock.advance(1000);
     await flushPromises();
-    expect([a.settled, b.settled]).toEqual([1, 1]);
+    expect([a.settles, b.settles]).toEqual([1, 1]);
     expect(h.getCircuit('__proto__').circuit.stats().timeouts).toBe(1);
     expect(h.getCircuits().map((c) => c.name)).toEqual([
       '__proto__',

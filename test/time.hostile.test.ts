@@ -10,8 +10,14 @@ import {
   ManualClock,
   type RunContext,
 } from '../src/index.js';
-import { failOnUnhandled, flushPromises, untilAborted } from './helpers.js';
-import { type CallRecord, expectStillWorks, GlitchClock, record } from './hostile.js';
+import {
+  type CallRecord,
+  failOnUnhandled,
+  flushPromises,
+  record,
+  untilAborted,
+} from './helpers.js';
+import { expectStillWorks, GlitchClock } from './hostile.js';
 
 failOnUnhandled();
 
@@ -123,7 +129,7 @@ async function runOnClock(clock: GlitchClock, steps: readonly ClockStep[]): Prom
       ),
     );
   }
-  for (let i = 0; i < 40 && records.some((r) => !r.threw && r.settled === 0); i++) {
+  for (let i = 0; i < 40 && records.some((r) => !r.threw && r.settles === 0); i++) {
     base.advance(500);
     await flushPromises();
   }
@@ -135,7 +141,7 @@ async function runOnClock(clock: GlitchClock, steps: readonly ClockStep[]): Prom
   return {
     calls: records.length,
     syncThrows: records.filter((r) => r.threw).map((r) => r.thrown),
-    settledCounts: records.filter((r) => !r.threw).map((r) => r.settled),
+    settledCounts: records.filter((r) => !r.threw).map((r) => r.settles),
     fallbackCounts: fallbacks,
     reports,
     negativeDurations,
@@ -339,7 +345,7 @@ describe('a clock that returns garbage once in a while', () => {
       const r = record(() => h.go('g', () => base.sleep(50).then(() => 'slow')));
       base.advance(50);
       await flushPromises();
-      expect(r.settled).toBe(1);
+      expect(r.settles).toBe(1);
       expect(r.value, 'the call timed out instead of succeeding').toBeUndefined();
     },
   );
@@ -362,7 +368,7 @@ describe('a clock that returns garbage once in a while', () => {
       clock.armed = false;
       base.advance(2000);
       await flushPromises();
-      expect(r.settled).toBe(1);
+      expect(r.settles).toBe(1);
       expect.soft(r.value, 'the run succeeded').toBeUndefined();
       expect.soft(h.getCircuit('g').circuit.pool.activeCount, 'ticket returned').toBe(0);
     },
@@ -387,7 +393,7 @@ describe('a clock that returns garbage once in a while', () => {
       expect.soft(escaped, 'an exception escaped the timer callback').toBeUndefined();
       base.advance(5000);
       await flushPromises();
-      expect(r.settled, 'the call never settled').toBe(1);
+      expect(r.settles, 'the call never settled').toBe(1);
       expect(r.value).toBe(ErrTimeout);
     },
   );

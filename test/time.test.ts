@@ -27,7 +27,7 @@ import {
   type RunContext,
 } from '../src/index.js';
 import { startStreamServer, type StreamServer } from '../src/stream/index.js';
-import { failOnUnhandled, flushPromises, untilAborted } from './helpers.js';
+import { failOnUnhandled, flushPromises, until, untilAborted } from './helpers.js';
 
 failOnUnhandled();
 
@@ -986,14 +986,6 @@ async function openRaw(port: number, path: string): Promise<{ payloads: string[]
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   await until(() => payloads.length > 0);
   return { payloads };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > 5000) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe("the stream's currentTime", () => {

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Hystrix, ManualClock } from '../../src/index.js';
 import { HystrixStream, startStreamServer, type StreamServer } from '../../src/stream/index.js';
-import { failOnUnhandled, manualHystrix } from '../helpers.js';
+import { failOnUnhandled, manualHystrix, until } from '../helpers.js';
 import { expectStillWorks, GlitchClock } from '../hostile.js';
 
 failOnUnhandled();
@@ -134,15 +134,6 @@ async function expectServes(server: StreamServer, h: Hystrix): Promise<void> {
   expect(page.text).toContain('hystrix.stream');
   await until(() => server.stream.clientCount === 0);
   await expectStillWorks(h);
-}
-
-/** Resolves once `done()` holds (what the server learns over a socket arrives asynchronously). */
-async function until(done: () => boolean, limit = 5000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limit) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('a clock that returns garbage once in a while', () => {
