@@ -1,5 +1,38 @@
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Hystrix, type HystrixOptions, type Logger, ManualClock } from '../src/index.js';
+import {
+  Hystrix,
+  type HystrixOptions,
+  type Logger,
+  ManualClock,
+  type RunFunction,
+} from '../src/index.js';
+
+/** A logger that keeps what it is told: every line in order, and the info and error lines apart. */
+export interface RecordingLogger extends Logger {
+  readonly lines: string[];
+  readonly infos: string[];
+  readonly errors: string[];
+}
+
+/** Makes a {@link RecordingLogger}. */
+export function recordingLogger(): RecordingLogger {
+  const lines: string[] = [];
+  const infos: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    infos,
+    errors,
+    info: (m) => {
+      lines.push(m);
+      infos.push(m);
+    },
+    error: (m) => {
+      lines.push(m);
+      errors.push(m);
+    },
+  };
+}
 
 /** A registry on a manual clock, with a logger that keeps what it is told. */
 export function manualHystrix(options: Omit<HystrixOptions, 'clock'> & { start?: number } = {}): {
@@ -8,14 +41,10 @@ export function manualHystrix(options: Omit<HystrixOptions, 'clock'> & { start?:
   logs: string[];
 } {
   const clock = new ManualClock(options.start ?? 1_700_000_000_000);
-  const logs: string[] = [];
-  const logger: Logger = {
-    info: (m) => logs.push(m),
-    error: (m) => logs.push(m),
-  };
+  const logger = recordingLogger();
   const { logger: given, defaults } = options;
   const h = new Hystrix({ logger: given ?? logger, clock, ...(defaults ? { defaults } : {}) });
-  return { h, clock, logs };
+  return { h, clock, logs: logger.lines };
 }
 
 /** A promise with its resolve and reject at hand. */
@@ -52,6 +81,127 @@ export function untilAborted(ctx: { signal: AbortSignal }): Promise<never> {
 /** Lets pending promise callbacks and immediates run. */
 export async function flushPromises(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Resolves once `done()` holds: what a server learns over a socket arrives asynchronously. `limitMs` of real
+ * time is a hang detector, not a clock for the logic.
+ */
+export async function until(done: () => boolean, limitMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > limitMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Runs `fn`, which must throw synchronously, and returns what it threw. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error: unknown) {
+    return error;
+  }
+  throw new Error('expected a synchronous throw, but the call returned');
+}
+
+/** How often a promise settled, and with what. */
+export interface Settlement {
+  settles: number;
+  rejected: boolean;
+  value: unknown;
+}
+
+/** Watches `promise`, recording each time it settles. */
+export function observe(promise: Promise<unknown>): Settlement {
+  const s: Settlement = { settles: 0, rejected: false, value: undefined };
+  promise.then(
+    (value) => {
+      s.settles++;
+      s.value = value;
+    },
+    (error: unknown) => {
+      s.settles++;
+      s.rejected = true;
+      s.value = error;
+    },
+  );
+  return s;
+}
+
+/** What one call did: a synchronous throw, or how often (and with what) its promise settled. */
+export interface CallRecord extends Settlement {
+  threw: boolean;
+  thrown: unknown;
+}
+
+/** Starts a call through `start`, recording everything it does; never throws. */
+export function record(start: () => Promise<unknown>): CallRecord {
+  let promise: Promise<unknown>;
+  try {
+    promise = start();
+  } catch (error: unknown) {
+    return { threw: true, thrown: error, settles: 0, rejected: false, value: undefined };
+  }
+  return Object.assign(observe(promise), { threw: false, thrown: undefined });
+}
+
+/** Lets calls on a manual clock run to their end: promise callbacks, then time, a bounded number of times. */
+export async function settle(
+  clock: ManualClock,
+  records: readonly CallRecord[],
+  ms = 1000,
+): Promise<void> {
+  for (let i = 0; i < 20 && records.some((r) => !r.threw && r.settles === 0); i++) {
+    await flushPromises();
+    clock.advance(ms);
+  }
+  await flushPromises();
+}
+
+/** hystrix-go's event names (mixed `-` and `_`, as it spells them): what the exports count by. */
+export const EVENTS: readonly string[] = [
+  'success',
+  'failure',
+  'rejected',
+  'short-circuit',
+  'timeout',
+  'context_canceled',
+  'context_deadline_exceeded',
+  'fallback-success',
+  'fallback-failure',
+];
+
+/** Every event of {@link EVENTS} at 0. */
+export function noEvents(): Record<string, number> {
+  return Object.fromEntries(EVENTS.map((e) => [e, 0]));
+}
+
+/** A run that takes `ms` on `clock`, then succeeds with 'ok' or fails with 'boom'. */
+export function after(
+  clock: ManualClock,
+  ms: number,
+  outcome: 'ok' | 'fail' = 'ok',
+): RunFunction<string> {
+  return () =>
+    clock.sleep(ms).then(() => {
+      if (outcome === 'fail') throw new Error('boom');
+      return 'ok';
+    });
+}
+
+/** Runs one call whose run takes `ms`, moving the clock by as much. */
+export async function timed(
+  h: Hystrix,
+  clock: ManualClock,
+  name: string,
+  ms: number,
+  outcome: 'ok' | 'fail' = 'ok',
+  fallback?: () => string,
+): Promise<Error | undefined> {
+  const call = h.go(name, after(clock, ms, outcome), fallback);
+  clock.advance(ms);
+  return call;
 }
 
 /** Settles a promise that is expected to reject, and returns the rejection value. */

@@ -6,11 +6,13 @@
  * nothing), its rolling figures and pool, flushed circuits included; every call's outcome, run and fallback,
  * and the signal given to run; the log lines of state changes; and the clock's timers.
  *
- * The model keeps, per circuit, the (time, event) records of its window, its state machine and its pool's
- * releases; per call, its admission, ticket, deadline and outcome; and the time: the ManualClock's wall and
- * monotonic times, the registry's view of them (the monotonic time when the clock offers it, else the wall
- * time seen through a view that never goes back), and the timers that carry the deadlines (one queue and one
- * timer per timeout value, as README says).
+ * The model is written from the documentation, not from the code, so that it is an independent oracle. It keeps,
+ * per circuit, every outcome with its time (a window's figures are sums over the outcomes inside it), when the
+ * circuit opened and the half-open spell under way with its probes, and the tickets given back to the pool; per
+ * call, its admission, ticket, deadline and outcome; and the time: the ManualClock's wall and monotonic times,
+ * the registry's view of them (the monotonic time when the clock offers it, else the wall time seen through a
+ * view that never goes back), and the timers that carry the deadlines (one timer per timeout value, as README
+ * says).
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -25,11 +27,17 @@ import {
   FallbackError,
   Hystrix,
   type LatencyStats,
-  type Logger,
   ManualClock,
   type RunContext,
 } from '../src/index.js';
-import { type Deferred, deferred, failOnUnhandled, never } from './helpers.js';
+import {
+  type Deferred,
+  deferred,
+  failOnUnhandled,
+  flushPromises,
+  never,
+  recordingLogger,
+} from './helpers.js';
 
 failOnUnhandled();
 
@@ -100,56 +108,91 @@ interface CallSpec {
 }
 
 // -------------------------------------------------------------------------------------------------
-// The reference model
+// The reference model, written from the documentation: README "Calls", "Circuits and their figures" and
+// "Differences from hystrix-go"; hystrix-go's semantics where those are kept (the open rule, which events are
+// errors, the rounding of the error percentage, the strict end of the sleep window, the pool's figures).
 // -------------------------------------------------------------------------------------------------
 
-/** One reported execution. */
-interface Rec {
-  t: number;
+/** One execution as the circuit's figures see it: when it was decided, how, and how long it took. */
+interface Outcome {
+  at: number;
   event: EventName;
   fallback: FallbackKind;
-  /** -1: run did not decide the outcome. */
-  runMs: number;
+  /** How long run took, when run's own answer decided the outcome; null otherwise. */
+  runMs: number | null;
   totalMs: number;
 }
 
-/** A ticket returned to the pool, with the tickets in use just before. */
-interface Release {
-  t: number;
-  active: number;
+/** A ticket given back to the pool. */
+interface TicketBack {
+  at: number;
 }
 
-type Own =
-  | { kind: 'closed' }
-  | { kind: 'open'; openedAt: number }
-  | { kind: 'half-open'; admitted: number; succeeded: number };
+/** A ticket taken from the pool, and how many were out with it (the pool's maximum is counted when a run starts). */
+interface TicketTaken {
+  at: number;
+  outAfter: number;
+}
+
+/**
+ * A half-open spell: the probes let through that have not answered yet, and how many answered with a success.
+ * At most `halfOpenProbes` probes are out or passed at once; a probe whose caller gave up leaves room for another.
+ */
+interface Trial {
+  readonly out: Set<ModelCall>;
+  passed: number;
+}
 
 class ModelCircuit {
-  own: Own = { kind: 'closed' };
-  /** Bumped on every change of the own state: a probe's outcome counts only in the state it was let in. */
-  epoch = 0;
+  /** Since when the circuit has been open (opened, or a probe failed); null while it is closed. */
+  openSince: number | null = null;
+  /** The half-open spell under way; null unless the sleep window has ended and probes are let through. */
+  trial: Trial | null = null;
   forcedOpen = false;
   forcedClosed = false;
-  recs: Rec[] = [];
-  releases: Release[] = [];
-  active = 0;
+  /** Every execution, oldest first; the rolling figures are sums over the part inside a window. */
+  outcomes: Outcome[] = [];
+  ticketsBack: TicketBack[] = [];
+  ticketsTaken: TicketTaken[] = [];
+  /** The calls whose runs hold a ticket now. */
+  readonly holders = new Set<ModelCall>();
+  /** Episodes of hung runs so far, and the last one logged. */
+  hungEpisodes = 0;
+  hungReported = 0;
+  /** Tickets out now. */
+  out = 0;
 
   constructor(
     readonly name: Name,
     public conf: Conf,
   ) {}
+
+  /** Runs that timed out and still hold their tickets. */
+  hungRuns(): number {
+    return [...this.holders].filter((call) => call.event === 'timeout').length;
+  }
+
+  /** The circuit's own state, forcing aside. */
+  own(): 'closed' | 'open' | 'half-open' {
+    if (this.trial !== null) return 'half-open';
+    return this.openSince === null ? 'closed' : 'open';
+  }
 }
 
 /** A deadline: a call's run, or a fallback (`call` null: fallbacks here end at once). */
-interface ModelEntry {
+interface ModelDeadline {
   readonly call: ModelCall | null;
-  readonly deadlineAt: number;
-  waiting: boolean;
+  readonly at: number;
+  done: boolean;
 }
 
-/** The deadlines of one timeout value (runs and fallbacks alike), and the one timer armed for them. */
-interface ModelQueue {
-  entries: ModelEntry[];
+/**
+ * The deadlines of one timeout value, in call order, and the one timer armed for them (README: one timer per
+ * timeout value, not one per call). An ended call's deadline is only marked done; the timer, when it fires,
+ * ends what is due and is armed again for the first deadline still waiting, if any.
+ */
+interface DeadlineLine {
+  deadlines: ModelDeadline[];
   timer: ModelTimer | null;
   /** When the armed timer is due, in the registry's time. */
   dueAt: number;
@@ -157,7 +200,7 @@ interface ModelQueue {
 
 interface ModelTimer {
   readonly due: number;
-  readonly queue: ModelQueue;
+  readonly line: DeadlineLine;
 }
 
 interface ModelCall {
@@ -174,22 +217,62 @@ interface ModelCall {
   running: boolean;
   /** Listening to the caller's signal. */
   listening: boolean;
-  probeEpoch: number;
+  /** The half-open spell the call was let through in as a probe; null for any other call. */
+  probeOf: Trial | null;
   event: EventName | null;
-  entry: ModelEntry | null;
+  deadline: ModelDeadline | null;
 }
 
-function inWindow(t: number, now: number, window: number, buckets: number): boolean {
-  const ms = window / buckets;
-  return Math.floor(t / ms) > Math.floor(now / ms) - buckets;
+/**
+ * A rolling window of `buckets` buckets of `window / buckets` ms, laid on the time line from 0, holds the
+ * bucket of `now` and the `buckets - 1` before it: exactly the configured window (DESIGN deviation 3).
+ */
+function inWindow(at: number, now: number, window: number, buckets: number): boolean {
+  const width = window / buckets;
+  const windowStart = (Math.floor(now / width) - (buckets - 1)) * width;
+  return at >= windowStart;
 }
 
+/**
+ * The error percentage, rounded half up, 0 without requests: hystrix-go's expression (reference §2.3,
+ * `int(float64(errors)/float64(requests)*100 + 0.5)`), kept exactly, floating point included.
+ */
 function errorPercent(requests: number, errors: number): number {
-  return requests === 0 ? 0 : Math.trunc((errors / requests) * 100 + 0.5);
+  if (requests === 0) return 0;
+  return Math.trunc((errors / requests) * 100 + 0.5);
 }
 
 function isContext(event: EventName | null): boolean {
   return event === 'context_canceled' || event === 'context_deadline_exceeded';
+}
+
+/** The outcomes of a circuit inside its rolling window at `now`. */
+function windowed(c: ModelCircuit, now: number): Outcome[] {
+  return c.outcomes.filter((o) => inWindow(o.at, now, c.conf.rollingWindow, c.conf.rollingBuckets));
+}
+
+/** The open rule (kept from hystrix-go): the volume is reached AND the error percentage is reached. */
+function unhealthy(c: ModelCircuit, now: number): boolean {
+  const seen = windowed(c, now);
+  const errors = seen.filter((o) => ERROR_EVENTS.has(o.event)).length;
+  return (
+    seen.length >= c.conf.requestVolumeThreshold &&
+    errorPercent(seen.length, errors) >= c.conf.errorPercentThreshold
+  );
+}
+
+/**
+ * What the circuit would do with a call made now: let it through, let it through as a probe, or short-circuit
+ * it. Deciding changes nothing; admission then acts on the answer.
+ */
+function verdict(c: ModelCircuit, now: number): 'through' | 'probe' | 'short' {
+  if (c.forcedOpen) return 'short';
+  if (c.forcedClosed) return 'through';
+  if (c.trial !== null) {
+    return c.trial.out.size + c.trial.passed < c.conf.halfOpenProbes ? 'probe' : 'short';
+  }
+  if (c.openSince !== null) return now > c.openSince + c.conf.sleepWindow ? 'probe' : 'short';
+  return unhealthy(c, now) ? 'short' : 'through';
 }
 
 class Model {
@@ -202,7 +285,7 @@ class Model {
   readonly controllers: (ReasonKind | null)[] = [];
   readonly logs: string[] = [];
   readonly timers: ModelTimer[] = [];
-  private readonly queues = new Map<number, ModelQueue>();
+  private readonly lines = new Map<number, DeadlineLine>();
   /**
    * Runs whose promise has settled, in order, waiting for the microtask in which the registry learns it: an
    * already settled promise, or a cooperative run whose signal aborted.
@@ -254,7 +337,7 @@ class Model {
     for (let t = this.timers[0]; t !== undefined && t.due <= target; t = this.timers[0]) {
       this.timers.shift();
       this.moveTo(t.due);
-      this.onTimer(t.queue);
+      this.onTimer(t.line);
       if (async) this.drain();
     }
     this.moveTo(target);
@@ -263,25 +346,24 @@ class Model {
 
   /**
    * How far to advance to reach `delta` ms around a moment that matters: the end of the sleep window of a
-   * circuit, the earliest deadline, or the moment the oldest record of a circuit leaves its window.
+   * circuit, the earliest deadline, or the moment the oldest outcome of a circuit leaves its window.
    */
   boundary(target: Boundary, name: Name, delta: number): number {
     const now = this.peek();
     const c = this.circuits.get(name);
     let at = now;
-    if (target === 'sleep' && c?.own.kind === 'open') {
-      at = c.own.openedAt + c.conf.sleepWindow;
+    if (target === 'sleep' && c !== undefined && c.openSince !== null && c.trial === null) {
+      at = c.openSince + c.conf.sleepWindow;
     } else if (target === 'deadline') {
-      let first = Number.POSITIVE_INFINITY;
-      for (const q of this.queues.values()) {
-        for (const e of q.entries) if (e.waiting) first = Math.min(first, e.deadlineAt);
-      }
-      if (first !== Number.POSITIVE_INFINITY) at = first;
+      const waiting = [...this.lines.values()].flatMap((l) => l.deadlines.filter((d) => !d.done));
+      if (waiting.length > 0) at = Math.min(...waiting.map((d) => d.at));
     } else if (target === 'expiry' && c !== undefined) {
-      const { rollingWindow, rollingBuckets } = c.conf;
-      const ms = rollingWindow / rollingBuckets;
-      const oldest = c.recs.find((r) => inWindow(r.t, now, rollingWindow, rollingBuckets));
-      if (oldest !== undefined) at = (Math.floor(oldest.t / ms) + rollingBuckets) * ms;
+      const oldest = windowed(c, now)[0];
+      if (oldest !== undefined) {
+        // The first moment at which the bucket holding it is no longer among the window's buckets.
+        const width = c.conf.rollingWindow / c.conf.rollingBuckets;
+        at = (Math.floor(oldest.at / width) + c.conf.rollingBuckets) * width;
+      }
     }
     return Math.max(0, at + delta - now);
   }
@@ -291,12 +373,11 @@ class Model {
     this.wall += ms;
   }
 
-  /** Timers that keep a process alive: those of queues with a call still waiting. */
+  /** Timers that keep a process alive: those armed for a line with a deadline still waiting. */
   refedTimers(): number {
-    let n = 0;
-    for (const q of this.queues.values())
-      if (q.timer !== null && q.entries.some((e) => e.waiting)) n++;
-    return n;
+    return [...this.lines.values()].filter(
+      (l) => l.timer !== null && l.deadlines.some((d) => !d.done),
+    ).length;
   }
 
   private moveTo(mono: number): void {
@@ -305,8 +386,9 @@ class Model {
     this.mono = mono;
   }
 
-  private setTimer(queue: ModelQueue, ms: number): ModelTimer {
-    const timer: ModelTimer = { due: this.mono + (ms >= 1 && ms <= MAX_DELAY ? ms : 1), queue };
+  /** A ManualClock timer: Node's delay rules (below 1 or above the largest delay: 1 ms). */
+  private setTimer(line: DeadlineLine, ms: number): ModelTimer {
+    const timer: ModelTimer = { due: this.mono + (ms >= 1 && ms <= MAX_DELAY ? ms : 1), line };
     let i = this.timers.length;
     while (i > 0 && this.timers[i - 1]!.due > timer.due) i--;
     this.timers.splice(i, 0, timer);
@@ -315,44 +397,35 @@ class Model {
 
   // --- deadlines -----------------------------------------------------------------------------------
 
-  private push(call: ModelCall | null, timeout: number, now: number): ModelEntry {
-    let q = this.queues.get(timeout);
-    if (q === undefined) {
-      q = { entries: [], timer: null, dueAt: 0 };
-      this.queues.set(timeout, q);
+  private addDeadline(call: ModelCall | null, timeout: number, now: number): ModelDeadline {
+    let line = this.lines.get(timeout);
+    if (line === undefined) {
+      line = { deadlines: [], timer: null, dueAt: 0 };
+      this.lines.set(timeout, line);
     }
-    const entry: ModelEntry = { call, deadlineAt: now + timeout, waiting: true };
-    while (q.entries.length > 0 && !q.entries[0]!.waiting) q.entries.shift();
-    q.entries.push(entry);
-    if (q.timer === null) this.arm(q, now);
-    return entry;
+    const deadline: ModelDeadline = { call, at: now + timeout, done: false };
+    line.deadlines.push(deadline);
+    if (line.timer === null) this.armFor(line, deadline, now);
+    return deadline;
   }
 
-  private arm(q: ModelQueue, now: number): void {
-    const head = q.entries[0];
-    if (head === undefined) return;
-    const delay = Math.max(0, head.deadlineAt - now);
-    q.dueAt = now + delay;
-    q.timer = this.setTimer(q, delay);
+  private armFor(line: DeadlineLine, deadline: ModelDeadline, now: number): void {
+    const delay = Math.max(0, deadline.at - now);
+    line.dueAt = now + delay;
+    line.timer = this.setTimer(line, delay);
   }
 
-  private onTimer(q: ModelQueue): void {
-    q.timer = null;
+  private onTimer(line: DeadlineLine): void {
+    line.timer = null;
     // The timer's delay has passed, even if the registry's time stood still meanwhile.
-    const now = Math.max(this.read(), q.dueAt);
-    const expired: ModelEntry[] = [];
-    let i = 0;
-    for (; i < q.entries.length; i++) {
-      const e = q.entries[i]!;
-      if (!e.waiting) continue;
-      if (e.deadlineAt > now) break;
-      e.waiting = false;
-      expired.push(e);
-    }
-    q.entries = q.entries.slice(i);
-    this.arm(q, now);
-    for (const e of expired) {
-      if (e.call?.running === true) this.end(e.call, 'timeout', -1, this.read());
+    const now = Math.max(this.read(), line.dueAt);
+    const due = line.deadlines.filter((d) => !d.done && d.at <= now);
+    line.deadlines = line.deadlines.filter((d) => !d.done && d.at > now);
+    const next = line.deadlines[0];
+    if (next !== undefined) this.armFor(line, next, now);
+    for (const d of due) {
+      d.done = true;
+      if (d.call?.running === true) this.decide(d.call, 'timeout', null, this.read());
     }
   }
 
@@ -368,74 +441,60 @@ class Model {
     return c;
   }
 
-  private tripped(c: ModelCircuit, now: number): boolean {
-    const recs = c.recs.filter((r) =>
-      inWindow(r.t, now, c.conf.rollingWindow, c.conf.rollingBuckets),
-    );
-    if (recs.length < c.conf.requestVolumeThreshold) return false;
-    const errors = recs.filter((r) => ERROR_EVENTS.has(r.event)).length;
-    return errorPercent(recs.length, errors) >= c.conf.errorPercentThreshold;
-  }
-
+  /** `allowRequest()`: whether a call made now would be let through. */
   allows(c: ModelCircuit, now: number): boolean {
-    if (c.forcedOpen) return false;
-    if (c.forcedClosed) return true;
-    switch (c.own.kind) {
-      case 'closed':
-        return !this.tripped(c, now);
-      case 'open':
-        return now - c.own.openedAt > c.conf.sleepWindow;
-      case 'half-open':
-        return c.own.admitted < c.conf.halfOpenProbes;
-    }
+    return verdict(c, now) !== 'short';
   }
 
-  private admit(c: ModelCircuit, now: number): 'admit' | 'probe' | 'short' {
-    if (c.forcedOpen) return 'short';
-    if (c.forcedClosed) return 'admit';
-    const own = c.own;
-    switch (own.kind) {
-      case 'closed':
-        if (!this.tripped(c, now)) return 'admit';
-        this.open(c, now);
-        return 'short';
-      case 'open':
-        if (now - own.openedAt <= c.conf.sleepWindow) return 'short';
-        c.own = { kind: 'half-open', admitted: 1, succeeded: 0 };
-        c.epoch++;
+  /** A call is admitted, or not: a closed circuit found unhealthy opens; the first probe starts a spell. */
+  private admission(c: ModelCircuit, call: ModelCall, now: number): boolean {
+    const answer = verdict(c, now);
+    const judged = !c.forcedOpen && !c.forcedClosed;
+    if (answer === 'short') {
+      if (judged && c.own() === 'closed') this.openCircuit(c, now);
+      return false;
+    }
+    if (answer === 'probe') {
+      if (c.trial === null) {
+        c.trial = { out: new Set(), passed: 0 };
+        const probes = c.conf.halfOpenProbes;
         this.logs.push(
-          c.conf.halfOpenProbes === 1
+          probes === 1
             ? `hystrix: allowing single test to possibly close circuit ${c.name}`
-            : `hystrix: allowing ${c.conf.halfOpenProbes} tests to possibly close circuit ${c.name}`,
+            : `hystrix: allowing ${probes} tests to possibly close circuit ${c.name}`,
         );
-        return 'probe';
-      case 'half-open':
-        if (own.admitted >= c.conf.halfOpenProbes) return 'short';
-        own.admitted++;
-        return 'probe';
+      }
+      c.trial.out.add(call);
+      call.probeOf = c.trial;
     }
+    return true;
   }
 
-  private open(c: ModelCircuit, now: number): void {
-    c.own = { kind: 'open', openedAt: now };
-    c.epoch++;
+  private openCircuit(c: ModelCircuit, now: number): void {
+    c.openSince = now;
+    c.trial = null;
     this.logs.push(`hystrix: opening circuit ${c.name}`);
   }
 
-  private probeOutcome(c: ModelCircuit, epoch: number, event: EventName, now: number): void {
-    const own = c.own;
-    if (epoch !== c.epoch || own.kind !== 'half-open') return;
+  /**
+   * A probe's outcome, if its spell is still the one under way: a success counts toward closing, all of them
+   * close the circuit (and its window starts afresh); a caller who gave up frees the probe's place; anything
+   * else opens the circuit for another sleep window, counted from now.
+   */
+  private probeAnswered(c: ModelCircuit, call: ModelCall, event: EventName, now: number): void {
+    const trial = call.probeOf;
+    if (trial === null || trial !== c.trial) return;
+    trial.out.delete(call);
     if (event === 'success') {
-      if (++own.succeeded >= c.conf.halfOpenProbes) {
-        c.own = { kind: 'closed' };
-        c.epoch++;
+      trial.passed++;
+      if (trial.passed >= c.conf.halfOpenProbes) {
+        c.openSince = null;
+        c.trial = null;
         this.logs.push(`hystrix: closing circuit ${c.name}`);
-        c.recs = [];
+        c.outcomes = [];
       }
-    } else if (isContext(event)) {
-      own.admitted--;
-    } else {
-      this.open(c, now);
+    } else if (!isContext(event)) {
+      this.openCircuit(c, now);
     }
   }
 
@@ -454,36 +513,42 @@ class Model {
       runPending: false,
       running: true,
       listening: false,
-      probeEpoch: -1,
+      probeOf: null,
       event: null,
-      entry: null,
+      deadline: null,
     };
     this.calls.push(call);
+    // A caller's signal already aborted decides the call at once: no admission, no ticket, no run.
     const aborted = controller < 0 ? null : this.controllers[controller]!;
     if (aborted !== null) {
-      this.end(
-        call,
-        aborted === 'deadline' ? 'context_deadline_exceeded' : 'context_canceled',
-        -1,
-        now,
-      );
+      const event = aborted === 'deadline' ? 'context_deadline_exceeded' : 'context_canceled';
+      this.decide(call, event, null, now);
       return;
     }
-    const admission = this.admit(c, now);
-    if (admission === 'short') {
-      this.end(call, 'short-circuit', -1, now);
+    if (!this.admission(c, call, now)) {
+      this.decide(call, 'short-circuit', null, now);
       return;
     }
-    if (admission === 'probe') call.probeEpoch = c.epoch;
-    if (c.active >= c.conf.maxConcurrentRequests) {
-      this.end(call, 'rejected', -1, now);
+    if (c.out >= c.conf.maxConcurrentRequests) {
+      // Every ticket held by a run that timed out and has not settled: said once an episode.
+      if (c.hungRuns() >= c.conf.maxConcurrentRequests && c.hungReported !== c.hungEpisodes) {
+        c.hungReported = c.hungEpisodes;
+        this.logs.push(
+          `hystrix: circuit ${c.name}: all ${c.conf.maxConcurrentRequests} tickets are held by runs that ` +
+            'timed out and have not settled; every call is rejected until they do (does run stop when ' +
+            'ctx.signal aborts?)',
+        );
+      }
+      this.decide(call, 'rejected', null, now);
       return;
     }
-    c.active++;
+    c.out++;
+    c.ticketsTaken.push({ at: now, outAfter: c.out });
+    c.holders.add(call);
     call.holdsTicket = true;
     call.ran = true;
     // The deadline starts before run does.
-    call.entry = this.push(call, c.conf.timeout, now);
+    call.deadline = this.addDeadline(call, c.conf.timeout, now);
     if (spec.plan === 'value' || spec.plan === 'throw') {
       this.runSettled(call, spec.plan === 'value');
       return;
@@ -496,15 +561,19 @@ class Model {
     }
   }
 
-  /** Run's promise settled (or run returned or threw). */
+  /** Run's promise settled (or run returned or threw): the ticket goes back; run decides if nothing did yet. */
   runSettled(call: ModelCall, ok: boolean): void {
     const now = this.read();
     call.runPending = false;
-    this.release(call, now);
-    if (!call.running) return;
-    const ms = Math.max(0, now - call.start);
-    if (ok) this.end(call, 'success', ms, now);
-    else this.end(call, 'failure', ms, now);
+    if (call.holdsTicket) {
+      call.holdsTicket = false;
+      const c = call.circuit;
+      c.ticketsBack.push({ at: now });
+      c.holders.delete(call);
+      c.out--;
+    }
+    if (call.running)
+      this.decide(call, ok ? 'success' : 'failure', Math.max(0, now - call.start), now);
   }
 
   /** The caller's controller `k` aborts. */
@@ -513,41 +582,37 @@ class Model {
     const event = kind === 'deadline' ? 'context_deadline_exceeded' : 'context_canceled';
     for (const call of this.calls) {
       if (call.controller === k && call.listening && call.running) {
-        this.end(call, event, -1, this.read());
+        this.decide(call, event, null, this.read());
       }
     }
     this.drain();
   }
 
-  /** The outcome is decided: the probe's verdict, the fallback, the report. */
-  private end(call: ModelCall, event: EventName, runMs: number, now: number): void {
+  /** The outcome is decided: the probe's verdict, the fallback, the figures. */
+  private decide(call: ModelCall, event: EventName, runMs: number | null, now: number): void {
     const c = call.circuit;
+    // An episode of hung runs starts when the first run times out while none other is hung.
+    if (event === 'timeout' && call.holdsTicket && c.hungRuns() === 0) c.hungEpisodes++;
     call.running = false;
     call.event = event;
-    if (call.entry !== null) call.entry.waiting = false;
+    if (call.deadline !== null) call.deadline.done = true;
     call.listening = false;
-    if (call.probeEpoch >= 0) this.probeOutcome(c, call.probeEpoch, event, now);
+    this.probeAnswered(c, call, event, now);
     if (event !== 'success' && call.spec.fallback !== 'none') {
       // The fallback's deadline starts, and ends at once with it.
-      this.push(null, FALLBACK_TIMEOUT, now).waiting = false;
+      this.addDeadline(null, FALLBACK_TIMEOUT, now).done = true;
     }
+    // A cooperative run rejects as soon as its signal aborts.
     if (call.spec.plan === 'cooperative' && call.ran && (event === 'timeout' || isContext(event))) {
       this.micro.push({ call, ok: false });
     }
-    c.recs.push({
-      t: now,
+    c.outcomes.push({
+      at: now,
       event,
       fallback: event === 'success' ? 'none' : call.spec.fallback,
       runMs,
       totalMs: Math.max(0, now - call.start),
     });
-  }
-
-  private release(call: ModelCall, now: number): void {
-    if (!call.holdsTicket) return;
-    call.holdsTicket = false;
-    call.circuit.releases.push({ t: now, active: call.circuit.active });
-    call.circuit.active--;
   }
 
   /** Microtasks run: the registry learns of the runs that settled. */
@@ -557,6 +622,7 @@ class Model {
 
   // --- the registry --------------------------------------------------------------------------------
 
+  /** New settings apply to the next call; a new window shape starts the circuit's figures afresh. */
   configure(name: Name, conf: Conf): void {
     this.confs.set(name, conf);
     const c = this.circuits.get(name);
@@ -565,16 +631,19 @@ class Model {
       conf.rollingWindow !== c.conf.rollingWindow ||
       conf.rollingBuckets !== c.conf.rollingBuckets
     ) {
-      c.recs = [];
-      c.releases = [];
+      c.outcomes = [];
+      c.ticketsBack = [];
+      c.ticketsTaken = [];
     }
     c.conf = conf;
   }
 
+  /** `flush()`: every circuit's figures are reset and the registry forgets its circuits. */
   flush(): void {
     for (const c of this.circuits.values()) {
-      c.recs = [];
-      c.releases = [];
+      c.outcomes = [];
+      c.ticketsBack = [];
+      c.ticketsTaken = [];
     }
     this.circuits.clear();
   }
@@ -689,11 +758,6 @@ function startCall(r: Real, spec: CallSpec, controller: number): void {
   );
 }
 
-/** Lets promise callbacks and immediates run. */
-async function turns(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
 // -------------------------------------------------------------------------------------------------
 // The check: the registry against the model
 // -------------------------------------------------------------------------------------------------
@@ -727,17 +791,18 @@ function latencyRead(l: LatencyStats): Latency {
 
 function expectedFigures(c: ModelCircuit, now: number): Figures {
   const { rollingWindow, rollingBuckets } = c.conf;
-  const recs = c.recs.filter((r) => inWindow(r.t, now, rollingWindow, rollingBuckets));
+  const recs = windowed(c, now);
   const count = (event: EventName): number => recs.filter((r) => r.event === event).length;
   const requests = recs.length;
   const errors = recs.filter((r) => ERROR_EVENTS.has(r.event)).length;
-  const latency = c.recs.filter((r) => inWindow(r.t, now, LATENCY_WINDOW, LATENCY_BUCKETS));
-  const releases = c.releases.filter((r) => inWindow(r.t, now, rollingWindow, rollingBuckets));
-  const state = c.forcedOpen ? 'open' : c.forcedClosed ? 'closed' : c.own.kind;
+  const latency = c.outcomes.filter((r) => inWindow(r.at, now, LATENCY_WINDOW, LATENCY_BUCKETS));
+  const releases = c.ticketsBack.filter((r) => inWindow(r.at, now, rollingWindow, rollingBuckets));
+  const takes = c.ticketsTaken.filter((t) => inWindow(t.at, now, rollingWindow, rollingBuckets));
+  const state = c.forcedOpen ? 'open' : c.forcedClosed ? 'closed' : c.own();
   return {
     name: c.name,
     state,
-    isOpen: c.forcedOpen || (!c.forcedClosed && c.own.kind !== 'closed'),
+    isOpen: c.forcedOpen || (!c.forcedClosed && c.own() !== 'closed'),
     forcedOpen: c.forcedOpen,
     forcedClosed: c.forcedClosed,
     requests,
@@ -752,10 +817,11 @@ function expectedFigures(c: ModelCircuit, now: number): Figures {
     fallbackFailures: recs.filter((r) => r.fallback === 'throw').length,
     contextCanceled: count('context_canceled'),
     contextDeadlineExceeded: count('context_deadline_exceeded'),
-    runLatency: latencyOf(latency.filter((r) => r.runMs >= 0).map((r) => r.runMs)),
+    runLatency: latencyOf(latency.flatMap((r) => (r.runMs === null ? [] : [r.runMs]))),
     totalLatency: latencyOf(latency.map((r) => r.totalMs)),
-    activeCount: c.active,
-    maxActiveRequests: releases.reduce((max, r) => Math.max(max, r.active), 0),
+    activeCount: c.out,
+    hungRuns: c.hungRuns(),
+    maxActiveRequests: takes.reduce((max, t) => Math.max(max, t.outAfter), 0),
     executed: releases.length,
     maxConcurrentRequests: c.conf.maxConcurrentRequests,
   };
@@ -795,13 +861,13 @@ function expectTrigger(
       expect(error, what).toBe(rc.runError);
       break;
     case 'rejected':
-      expect(error, what).toBeCircuitError(ErrMaxConcurrency);
+      expect(error, what).toBeCircuitError(ErrMaxConcurrency, call.spec.name);
       break;
     case 'short-circuit':
-      expect(error, what).toBeCircuitError(ErrCircuitOpen);
+      expect(error, what).toBeCircuitError(ErrCircuitOpen, call.spec.name);
       break;
     case 'timeout':
-      expect(error, what).toBeCircuitError(ErrTimeout);
+      expect(error, what).toBeCircuitError(ErrTimeout, call.spec.name);
       break;
     default:
       expect(error, what).toBeInstanceOf(ContextError);
@@ -827,9 +893,14 @@ function checkCall(i: number, call: ModelCall, rc: RealCall, r: Real): void {
     if (signal !== null) {
       const aborted = event === 'timeout' || isContext(event);
       expect(signal.aborted, `${where}: run's signal aborted`).toBe(aborted);
-      if (aborted) {
+      if (event === 'timeout') {
+        expect(signal.reason, `${where}: run's signal reason`).toBeCircuitError(
+          ErrTimeout,
+          call.spec.name,
+        );
+      } else if (aborted) {
         expect(signal.reason, `${where}: run's signal reason`).toBe(
-          event === 'timeout' ? ErrTimeout : r.controllers[call.controller]!.signal.reason,
+          r.controllers[call.controller]!.signal.reason,
         );
       }
     }
@@ -898,7 +969,7 @@ abstract class Step implements Cmd {
 
   async run(m: Model, r: Real): Promise<void> {
     await this.apply(m, r);
-    await turns();
+    await flushPromises();
     check(m, r);
   }
 
@@ -1274,8 +1345,8 @@ function setup(
     setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
     clearTimeout: (timer) => clock.clearTimeout(timer),
   };
-  const logs: string[] = [];
-  const logger: Logger = { info: (m) => logs.push(m), error: (m) => logs.push(m) };
+  const logger = recordingLogger();
+  const logs = logger.lines;
   const h = new Hystrix({ clock: monotonic ? clock : wallOnly, logger });
   const byName = new Map<Name, Conf>();
   NAMES.forEach((name, i) => {

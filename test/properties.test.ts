@@ -28,6 +28,8 @@ import {
   flushPromises,
   manualHystrix,
   never,
+  observe,
+  type Settlement,
 } from './helpers.js';
 
 failOnUnhandled();
@@ -67,29 +69,6 @@ function abortReason(deadline: boolean): unknown {
   return deadline
     ? new DOMException('caller deadline', 'TimeoutError')
     : new Error('caller gave up');
-}
-
-/** A call's promise, observed: how many times it settled, and how. */
-interface Settlement {
-  settles: number;
-  rejected: boolean;
-  value: unknown;
-}
-
-function observe(promise: Promise<unknown>): Settlement {
-  const s: Settlement = { settles: 0, rejected: false, value: undefined };
-  promise.then(
-    (value) => {
-      s.settles++;
-      s.value = value;
-    },
-    (error: unknown) => {
-      s.settles++;
-      s.rejected = true;
-      s.value = error;
-    },
-  );
-  return s;
 }
 
 // -------------------------------------------------------------------------------------------------

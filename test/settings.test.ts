@@ -24,7 +24,7 @@ import {
   ManualClock,
   type Settings,
 } from '../src/index.js';
-import { flushPromises, manualHystrix, never } from './helpers.js';
+import { flushPromises, manualHystrix, never, thrownBy } from './helpers.js';
 
 type Key = keyof CommandConfig;
 type JsonKey = keyof HystrixGoCommandConfig;
@@ -67,15 +67,11 @@ function cfg(key: string, value: unknown): AnyCommandConfig {
   return { [key]: value };
 }
 
-/** Runs `fn`, which must throw, and returns what it threw. */
+/** Runs `fn`, which must throw an Error, and returns it. */
 function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error: unknown) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error('expected a throw, but the call returned');
+  const error = thrownBy(fn);
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
 }
 
 /** Expects `fn` to throw exactly `kind` with a message containing every one of `words`. */

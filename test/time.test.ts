@@ -27,7 +27,7 @@ import {
   type RunContext,
 } from '../src/index.js';
 import { startStreamServer, type StreamServer } from '../src/stream/index.js';
-import { failOnUnhandled, flushPromises, untilAborted } from './helpers.js';
+import { failOnUnhandled, flushPromises, until, untilAborted } from './helpers.js';
 
 failOnUnhandled();
 
@@ -730,7 +730,8 @@ describe('time standing still', () => {
     const { h, line } = harness;
     for (let i = 0; i < 4; i++) await h.go(NAME, () => Promise.reject(new Error('x')));
     expect(await h.go(NAME, () => 1)).toBeCircuitError(ErrCircuitOpen);
-    for (let i = 0; i < 100; i++) expect(await h.go(NAME, () => 1)).toBeCircuitError(ErrCircuitOpen);
+    for (let i = 0; i < 100; i++)
+      expect(await h.go(NAME, () => 1)).toBeCircuitError(ErrCircuitOpen);
     harness.check();
     expect(h.getCircuit(NAME).circuit.allowRequest()).toBe(false);
     // A hung call on another command: no time passes, so its deadline never fires early.
@@ -986,14 +987,6 @@ async function openRaw(port: number, path: string): Promise<{ payloads: string[]
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   await until(() => payloads.length > 0);
   return { payloads };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > 5000) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe("the stream's currentTime", () => {

@@ -18,8 +18,8 @@ import {
   type OpenTelemetryOptions,
   registerOpenTelemetry,
 } from '../../src/plugins/opentelemetry.js';
-import { defaultHystrix, Hystrix, ManualClock, type RunFunction } from '../../src/index.js';
-import { deferred, failOnUnhandled, untilAborted } from '../helpers.js';
+import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import { after, deferred, failOnUnhandled, noEvents, timed, untilAborted } from '../helpers.js';
 
 failOnUnhandled();
 
@@ -82,22 +82,6 @@ function pointsOf(collected: Collected, name: string): [Attributes, number][] {
   return (metric.dataPoints as DataPoint<number>[]).map((p) => [p.attributes, p.value]);
 }
 
-const EVENTS = [
-  'success',
-  'failure',
-  'rejected',
-  'short-circuit',
-  'timeout',
-  'context_canceled',
-  'context_deadline_exceeded',
-  'fallback-success',
-  'fallback-failure',
-];
-
-function noEvents(): Record<string, number> {
-  return Object.fromEntries(EVENTS.map((e) => [e, 0]));
-}
-
 /** The events counter of one command, by event. */
 function eventsOf(collected: Collected, command: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -118,28 +102,6 @@ function setup(options: Omit<OpenTelemetryOptions, 'meter' | 'hystrix'> = {}) {
     ...options,
   });
   return { clock, h, reader, handle };
-}
-
-/** A run that settles after `ms` of the manual clock: with 'ok' or by throwing. */
-function after(clock: ManualClock, ms: number, outcome: 'ok' | 'fail' = 'ok'): RunFunction<string> {
-  return () =>
-    clock.sleep(ms).then(() => {
-      if (outcome === 'fail') throw new Error('boom');
-      return 'ok';
-    });
-}
-
-async function timed(
-  h: Hystrix,
-  clock: ManualClock,
-  name: string,
-  ms: number,
-  outcome: 'ok' | 'fail' = 'ok',
-  fallback?: () => string,
-): Promise<Error | undefined> {
-  const call = h.go(name, after(clock, ms, outcome), fallback);
-  clock.advance(ms);
-  return call;
 }
 
 const svc = { 'hystrix.command': 'svc' };

@@ -10,22 +10,18 @@ import {
   type PrometheusRegistry,
   registerPrometheus,
 } from '../../src/plugins/prometheus.js';
-import { defaultHystrix, Hystrix, ManualClock, type RunFunction } from '../../src/index.js';
-import { deferred, failOnUnhandled, untilAborted } from '../helpers.js';
+import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import {
+  after,
+  deferred,
+  EVENTS,
+  failOnUnhandled,
+  noEvents,
+  timed,
+  untilAborted,
+} from '../helpers.js';
 
 failOnUnhandled();
-
-const EVENTS = [
-  'success',
-  'failure',
-  'rejected',
-  'short-circuit',
-  'timeout',
-  'context_canceled',
-  'context_deadline_exceeded',
-  'fallback-success',
-  'fallback-failure',
-];
 
 /** One sample line of the text exposition format. */
 interface Sample {
@@ -128,10 +124,6 @@ function eventCounts(scrape: Scrape, command: string, prefix = 'hystrix_'): Reco
   );
 }
 
-function noEvents(): Record<string, number> {
-  return Object.fromEntries(EVENTS.map((e) => [e, 0]));
-}
-
 async function scrape(registry: PrometheusRegistry): Promise<Scrape> {
   return parseExposition(await registry.metrics());
 }
@@ -142,29 +134,6 @@ function setup(options: Omit<PrometheusOptions, 'registry' | 'hystrix'> = {}) {
   const registry = new Registry();
   const handle = registerPrometheus({ registry, hystrix: h, ...options });
   return { clock, h, registry, handle };
-}
-
-/** A run that settles after `ms` of the manual clock: with 'ok' or by throwing. */
-function after(clock: ManualClock, ms: number, outcome: 'ok' | 'fail' = 'ok'): RunFunction<string> {
-  return () =>
-    clock.sleep(ms).then(() => {
-      if (outcome === 'fail') throw new Error('boom');
-      return 'ok';
-    });
-}
-
-/** Runs one call whose run takes `ms`, moving the clock by as much. */
-async function timed(
-  h: Hystrix,
-  clock: ManualClock,
-  name: string,
-  ms: number,
-  outcome: 'ok' | 'fail' = 'ok',
-  fallback?: () => string,
-): Promise<Error | undefined> {
-  const call = h.go(name, after(clock, ms, outcome), fallback);
-  clock.advance(ms);
-  return call;
 }
 
 describe('counters and histograms', () => {

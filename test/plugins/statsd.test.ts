@@ -5,7 +5,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import StatsD, { type StatsD as HotShotsClient } from 'hot-shots';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Hystrix, type Logger, ManualClock } from '../../src/index.js';
+import { Hystrix, ManualClock } from '../../src/index.js';
 import {
   DATADOG_METRICS,
   registerDogStatsd,
@@ -13,7 +13,13 @@ import {
   sanitizeName,
   type StatsdClient,
 } from '../../src/plugins/statsd.js';
-import { failOnUnhandled, never } from '../helpers.js';
+import {
+  deferred,
+  failOnUnhandled,
+  never,
+  recordingLogger,
+  type RecordingLogger,
+} from '../helpers.js';
 
 failOnUnhandled();
 
@@ -101,13 +107,6 @@ class UdpListener {
   }
 }
 
-/** A logger that keeps what it is told. */
-function recordingLogger(): Logger & { errors: string[]; infos: string[] } {
-  const errors: string[] = [];
-  const infos: string[] = [];
-  return { errors, infos, error: (m) => errors.push(m), info: (m) => infos.push(m) };
-}
-
 let listener: UdpListener;
 let clients: HotShotsClient[];
 
@@ -129,7 +128,7 @@ function ownClient(): HotShotsClient {
   return client;
 }
 
-function setup(): { h: Hystrix; clock: ManualClock; logger: ReturnType<typeof recordingLogger> } {
+function setup(): { h: Hystrix; clock: ManualClock; logger: RecordingLogger } {
   const clock = new ManualClock(1_700_000_000_000);
   const logger = recordingLogger();
   return { h: new Hystrix({ clock, logger }), clock, logger };
@@ -149,13 +148,13 @@ async function everyOutcome(
 ): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   h.configureCommand(name, { maxConcurrentRequests: 4 });
-  let release!: () => void;
-  const holder = h.go(name, () => new Promise<void>((resolve) => (release = resolve)));
+  const held = deferred<undefined>();
+  const holder = h.go(name, () => held.promise);
   const success = h.do(name, () => clock.sleep(7).then(() => 'ok'));
   clock.advance(7);
   expect(await success).toBe('ok');
   out['success'] = await sent();
-  release();
+  held.resolve(undefined);
   expect(await holder).toBeUndefined();
   await sent();
 

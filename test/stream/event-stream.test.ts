@@ -9,7 +9,7 @@ import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ErrCircuitOpen, type Hystrix, type ManualClock } from '../../src/index.js';
 import { HystrixStream, startStreamServer, type StreamServer } from '../../src/stream/index.js';
-import { deferred, failOnUnhandled, manualHystrix } from '../helpers.js';
+import { deferred, failOnUnhandled, manualHystrix, until } from '../helpers.js';
 import { keyOrder, openStream, type SseConnection } from './sse-client.js';
 
 failOnUnhandled();
@@ -96,17 +96,6 @@ const isUint32 = (v: unknown): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 4_294_967_295;
 
 type Message = Record<string, unknown>;
-
-/** Resolves once `done()` holds: for what the server learns over the socket, asynchronously. */
-function until(done: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (done()) resolve();
-      else setImmediate(check);
-    };
-    check();
-  });
-}
 
 const open: { server: StreamServer; connections: SseConnection[] }[] = [];
 afterEach(async () => {
