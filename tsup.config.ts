@@ -10,7 +10,8 @@ export default defineConfig({
     opentelemetry: 'src/plugins/opentelemetry.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Members tagged @internal are for the package's own modules: they are left out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   clean: true,
   sourcemap: true,
   target: 'node20',

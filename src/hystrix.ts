@@ -42,9 +42,9 @@ export type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
 /** What `getCircuit` returns (hystrix-go's `GetCircuit`, without its always-nil error). */
 export interface GetCircuitResult {
   /** The circuit of the name. */
-  circuit: CircuitBreaker;
+  readonly circuit: CircuitBreaker;
   /** True when this call created it. */
-  created: boolean;
+  readonly created: boolean;
 }
 
 // Rounds of cancelling in close(): a fallback may start new calls, which are cancelled in the next round.

@@ -10,20 +10,34 @@ const MAX_ACTIVE = 1;
  * the work in flight even when calls time out (hystrix-go returns it at the timeout while run goes on).
  */
 export class ExecutorPool {
-  /** Tickets in use: runs in flight. */
-  activeCount = 0;
-  /** @internal */
+  private tickets = 0;
+  private limit: number;
   private metrics: RollingNumber;
 
   /** @internal */
-  constructor(
-    /** The concurrency limit; changeable at run time through the command's settings. */
-    public max: number,
-    clock: Clock,
-    window: number,
-    buckets: number,
-  ) {
+  constructor(max: number, clock: Clock, window: number, buckets: number) {
+    this.limit = max;
     this.metrics = new RollingNumber({ clock, window, buckets, lanes: 2 });
+  }
+
+  /** Tickets in use: runs in flight. */
+  get activeCount(): number {
+    return this.tickets;
+  }
+
+  /** @internal Only the pool's own tickets change it: users read it. */
+  set activeCount(count: number) {
+    this.tickets = count;
+  }
+
+  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  get max(): number {
+    return this.limit;
+  }
+
+  /** @internal Changed through the command's settings, never directly. */
+  set max(limit: number) {
+    this.limit = limit;
   }
 
   /** @internal Takes a ticket if one is free. */
