@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     stream: 'src/stream/index.ts',
+    // Stateless primitives: this entry carries its own copy of them rather than importing the core.
+    rolling: 'src/rolling/index.ts',
     prometheus: 'src/plugins/prometheus.ts',
     statsd: 'src/plugins/statsd.ts',
     graphite: 'src/plugins/graphite.ts',
