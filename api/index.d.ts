@@ -376,6 +376,82 @@ declare class CircuitBreaker$1 {
   private log;
 }
 
+/**
+ * The library's errors. Guards test a brand stored under a `Symbol.for` key rather than `instanceof`, so they
+ * also recognise errors made by another copy of the package (an ESM and a CommonJS copy in one process, or two
+ * versions in `node_modules`).
+ */
+/**
+ * An error made by the library itself: its message is `"hystrix: " + reason` (hystrix-go's `CircuitError`).
+ */
+declare class CircuitError extends Error {
+  /** The message without its `hystrix: ` prefix (hystrix-go's `CircuitError.Message`). */
+  readonly reason: string;
+  /** @param reason - the message without its `hystrix: ` prefix. */
+  constructor(reason: string);
+}
+/** The concurrency limit was reached: no ticket was free (`hystrix: max concurrency`). Created once. */
+declare const ErrMaxConcurrency: CircuitError;
+/** The circuit is open and short-circuited the call (`hystrix: circuit open`). Created once. */
+declare const ErrCircuitOpen: CircuitError;
+/** The call ran past its timeout (`hystrix: timeout`). Created once. */
+declare const ErrTimeout: CircuitError;
+/**
+ * The reason given to executions that `close()` cancelled (`hystrix: closed`). Such a call ends as
+ * `context_canceled` with a {@link ContextError} whose `cause` is this error. Created once.
+ */
+declare const ErrClosed: CircuitError;
+/** The two context events, named as hystrix-go names them. */
+type ContextErrorCode = 'context_canceled' | 'context_deadline_exceeded';
+/**
+ * The caller's `AbortSignal` aborted the call: hystrix-go's `context.Canceled` (`context canceled`) or, when the
+ * abort reason is a `TimeoutError` (as `AbortSignal.timeout()` gives), `context.DeadlineExceeded`
+ * (`context deadline exceeded`). The signal's reason is attached as `cause`.
+ */
+declare class ContextError extends Error {
+  /** Which context event the abort counts as. */
+  readonly code: ContextErrorCode;
+  /** The abort reason of the caller's signal. */
+  readonly cause: unknown;
+  /**
+   * @param code - the context event.
+   * @param reason - the abort reason of the caller's signal.
+   */
+  constructor(code: ContextErrorCode, reason: unknown);
+}
+/**
+ * The fallback failed. The message keeps hystrix-go's format
+ * `fallback failed with '<fallback error>'. run error was '<run error>'`; both errors are attached:
+ * `cause` is the fallback's error and `runError` the error that triggered the fallback.
+ */
+declare class FallbackError extends Error {
+  /** The error that triggered the fallback (a run error, or one of the sentinels). */
+  readonly runError: unknown;
+  /** The fallback's own error. */
+  readonly cause: unknown;
+  /**
+   * @param fallbackError - what the fallback threw or rejected with.
+   * @param runError - the error that triggered the fallback.
+   */
+  constructor(fallbackError: unknown, runError: unknown);
+}
+/** True for any error the library made (`CircuitError`), from this or another copy of the package. */
+declare function isCircuitError(value: unknown): value is CircuitError;
+/** True for {@link ErrCircuitOpen} (from this or another copy of the package). */
+declare function isCircuitOpen(value: unknown): value is CircuitError;
+/** True for {@link ErrMaxConcurrency} (from this or another copy of the package). */
+declare function isMaxConcurrency(value: unknown): value is CircuitError;
+/** True for {@link ErrTimeout} (from this or another copy of the package). */
+declare function isTimeout(value: unknown): value is CircuitError;
+/** True for a {@link ContextError} of either kind. */
+declare function isContextError(value: unknown): value is ContextError;
+/** True when the caller's signal aborted with any reason but a `TimeoutError` (`context canceled`). */
+declare function isContextCanceled(value: unknown): value is ContextError;
+/** True when the caller's signal aborted with a `TimeoutError` reason (`context deadline exceeded`). */
+declare function isContextDeadlineExceeded(value: unknown): value is ContextError;
+/** True for a {@link FallbackError} (from this or another copy of the package). */
+declare function isFallbackError(value: unknown): value is FallbackError;
+
 /** What `run` and the fallback receive. */
 interface RunContext {
   /**
@@ -390,10 +466,26 @@ interface RunContext {
 /** The work a command protects. It may return a value or a promise. */
 type RunFunction<T> = (ctx: RunContext) => T | PromiseLike<T>;
 /**
- * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
- * that triggered it. Bounded by the `fallbackTimeout` setting.
+ * The error a fallback receives: what ended the call without a value. It is one of
+ *
+ * - the run's own error: whatever `run` threw or rejected with, which can be any value (an `Error`, a string,
+ *   `undefined`...), hence the `{} | null | undefined` part, which is `unknown` spelled so that the library's
+ *   own errors stay visible;
+ * - a {@link CircuitError}: `ErrCircuitOpen` (the circuit short-circuited the call), `ErrMaxConcurrency` (no
+ *   free ticket) or `ErrTimeout` (the run passed its `timeout`);
+ * - a {@link ContextError}: the caller's signal aborted (`context_canceled`, or `context_deadline_exceeded` when
+ *   its reason is a `TimeoutError`), or the registry closed (`context_canceled`, with `ErrClosed` as `cause`).
+ *
+ * Narrow it before use: `isCircuitOpen(error)`, `isTimeout(error)`, `isContextError(error)`, `instanceof Error`.
+ * A fallback that declares its parameter `unknown` is accepted too.
  */
-type FallbackFunction<T> = (error: unknown, ctx: RunContext) => T | PromiseLike<T>;
+type FallbackTrigger = CircuitError | ContextError | {} | null | undefined;
+/**
+ * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
+ * that triggered it ({@link FallbackTrigger}). Bounded by the `fallbackTimeout` setting. Its value type may
+ * differ from run's: the call then resolves with either.
+ */
+type FallbackFunction<T> = (error: FallbackTrigger, ctx: RunContext) => T | PromiseLike<T>;
 
 /**
  * Where the library writes what it has to say: circuit state changes (`info`) and errors it isolated, such as a
@@ -492,37 +584,42 @@ declare class Hystrix {
    * otherwise (hystrix-go's `Do`): the run's own error, `ErrCircuitOpen`, `ErrMaxConcurrency`, `ErrTimeout`, a
    * `ContextError` when the caller's signal aborted, or a `FallbackError` when the fallback failed too.
    * Programming errors (a name that is not a string, a run that is not a function) throw at once.
+   *
+   * @typeParam T - what `run` resolves with.
+   * @typeParam F - what the fallback resolves with (`T` unless inferred from it): the call resolves with either,
+   *   so a fallback may answer with another type, such as `'n/a'` for a missing item. The type is written
+   *   `T | Exclude<F, T>` so that a fallback of the run's own shape adds nothing to it.
    */
-  do<T>(
+  do<T, F = T>(
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
-  ): Promise<T>;
+  ): Promise<T | Exclude<F, T>>;
   /**
    * Like {@link Hystrix.do}, but never rejects: resolves with `undefined` on success (of run or fallback) and
    * with the error otherwise (hystrix-go's `Go` error channel, which carries one error at most). A rejection
    * value that is not an `Error` is wrapped in one, with the value as `cause`.
    */
-  go<T>(
+  go<T, F = T>(
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
   ): Promise<Error | undefined>;
   /** {@link Hystrix.do} with the caller's signal first (hystrix-go's `DoC`). */
-  doC<T>(
+  doC<T, F = T>(
     signal: AbortSignal,
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
-  ): Promise<T>;
+    fallback?: FallbackFunction<F> | null,
+  ): Promise<T | Exclude<F, T>>;
   /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
-  goC<T>(
+  goC<T, F = T>(
     signal: AbortSignal,
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
   ): Promise<Error | undefined>;
   /**
    * Configures several commands at once (hystrix-go's `Configure`), from a `Map` or an object such as parsed
@@ -585,82 +682,6 @@ declare class Hystrix {
   private settingsOf;
   private apply;
 }
-
-/**
- * The library's errors. Guards test a brand stored under a `Symbol.for` key rather than `instanceof`, so they
- * also recognise errors made by another copy of the package (an ESM and a CommonJS copy in one process, or two
- * versions in `node_modules`).
- */
-/**
- * An error made by the library itself: its message is `"hystrix: " + reason` (hystrix-go's `CircuitError`).
- */
-declare class CircuitError extends Error {
-  /** The message without its `hystrix: ` prefix (hystrix-go's `CircuitError.Message`). */
-  readonly reason: string;
-  /** @param reason - the message without its `hystrix: ` prefix. */
-  constructor(reason: string);
-}
-/** The concurrency limit was reached: no ticket was free (`hystrix: max concurrency`). Created once. */
-declare const ErrMaxConcurrency: CircuitError;
-/** The circuit is open and short-circuited the call (`hystrix: circuit open`). Created once. */
-declare const ErrCircuitOpen: CircuitError;
-/** The call ran past its timeout (`hystrix: timeout`). Created once. */
-declare const ErrTimeout: CircuitError;
-/**
- * The reason given to executions that `close()` cancelled (`hystrix: closed`). Such a call ends as
- * `context_canceled` with a {@link ContextError} whose `cause` is this error. Created once.
- */
-declare const ErrClosed: CircuitError;
-/** The two context events, named as hystrix-go names them. */
-type ContextErrorCode = 'context_canceled' | 'context_deadline_exceeded';
-/**
- * The caller's `AbortSignal` aborted the call: hystrix-go's `context.Canceled` (`context canceled`) or, when the
- * abort reason is a `TimeoutError` (as `AbortSignal.timeout()` gives), `context.DeadlineExceeded`
- * (`context deadline exceeded`). The signal's reason is attached as `cause`.
- */
-declare class ContextError extends Error {
-  /** Which context event the abort counts as. */
-  readonly code: ContextErrorCode;
-  /** The abort reason of the caller's signal. */
-  readonly cause: unknown;
-  /**
-   * @param code - the context event.
-   * @param reason - the abort reason of the caller's signal.
-   */
-  constructor(code: ContextErrorCode, reason: unknown);
-}
-/**
- * The fallback failed. The message keeps hystrix-go's format
- * `fallback failed with '<fallback error>'. run error was '<run error>'`; both errors are attached:
- * `cause` is the fallback's error and `runError` the error that triggered the fallback.
- */
-declare class FallbackError extends Error {
-  /** The error that triggered the fallback (a run error, or one of the sentinels). */
-  readonly runError: unknown;
-  /** The fallback's own error. */
-  readonly cause: unknown;
-  /**
-   * @param fallbackError - what the fallback threw or rejected with.
-   * @param runError - the error that triggered the fallback.
-   */
-  constructor(fallbackError: unknown, runError: unknown);
-}
-/** True for any error the library made (`CircuitError`), from this or another copy of the package. */
-declare function isCircuitError(value: unknown): value is CircuitError;
-/** True for {@link ErrCircuitOpen} (from this or another copy of the package). */
-declare function isCircuitOpen(value: unknown): value is CircuitError;
-/** True for {@link ErrMaxConcurrency} (from this or another copy of the package). */
-declare function isMaxConcurrency(value: unknown): value is CircuitError;
-/** True for {@link ErrTimeout} (from this or another copy of the package). */
-declare function isTimeout(value: unknown): value is CircuitError;
-/** True for a {@link ContextError} of either kind. */
-declare function isContextError(value: unknown): value is ContextError;
-/** True when the caller's signal aborted with any reason but a `TimeoutError` (`context canceled`). */
-declare function isContextCanceled(value: unknown): value is ContextError;
-/** True when the caller's signal aborted with a `TimeoutError` reason (`context deadline exceeded`). */
-declare function isContextDeadlineExceeded(value: unknown): value is ContextError;
-/** True for a {@link FallbackError} (from this or another copy of the package). */
-declare function isFallbackError(value: unknown): value is FallbackError;
 
 /**
  * A clock that moves only when told to, for tests and simulations: `new Hystrix({ clock: new ManualClock() })`.
@@ -738,33 +759,33 @@ declare const defaultHystrix: Hystrix;
 /** The default registry's collector factories (hystrix-go's `metricCollector.Registry`). */
 declare const metricCollectors: MetricCollectorRegistry;
 /** {@link Hystrix.do} on the default registry; exported as `do` too. */
-declare function doCommand<T>(
+declare function doCommand<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
-): Promise<T>;
+): Promise<T | Exclude<F, T>>;
 
 /** {@link Hystrix.go} on the default registry. */
-declare function go<T>(
+declare function go<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
 ): Promise<Error | undefined>;
 /** {@link Hystrix.doC} on the default registry. */
-declare function doC<T>(
+declare function doC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
-): Promise<T>;
+  fallback?: FallbackFunction<F> | null,
+): Promise<T | Exclude<F, T>>;
 /** {@link Hystrix.goC} on the default registry. */
-declare function goC<T>(
+declare function goC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
 ): Promise<Error | undefined>;
 /** {@link Hystrix.configure} on the default registry. */
 declare function configure(
@@ -823,6 +844,7 @@ export {
   FallbackError,
   type FallbackEventType,
   type FallbackFunction,
+  type FallbackTrigger,
   type GetCircuitResult,
   Hystrix,
   type HystrixGoCommandConfig,

@@ -22,7 +22,7 @@ import type { Settings } from './settings.js';
 
 export type { CircuitState } from './circuit.js';
 export { type Clock, type ClockTimer, systemClock } from './clock.js';
-export type { FallbackFunction, RunContext, RunFunction } from './run-context.js';
+export type { FallbackFunction, FallbackTrigger, RunContext, RunFunction } from './run-context.js';
 export {
   CircuitError,
   ContextError,
@@ -106,43 +106,43 @@ export const defaultHystrix: Hystrix = new Hystrix();
 export const metricCollectors: MetricCollectorRegistry = defaultHystrix.metricCollectors;
 
 /** {@link Hystrix.do} on the default registry; exported as `do` too. */
-export function doCommand<T>(
+export function doCommand<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
-): Promise<T> {
+): Promise<T | Exclude<F, T>> {
   return defaultHystrix.do(name, run, fallback, options);
 }
 
 export { doCommand as do };
 
 /** {@link Hystrix.go} on the default registry. */
-export function go<T>(
+export function go<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
 ): Promise<Error | undefined> {
   return defaultHystrix.go(name, run, fallback, options);
 }
 
 /** {@link Hystrix.doC} on the default registry. */
-export function doC<T>(
+export function doC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
-): Promise<T> {
+  fallback?: FallbackFunction<F> | null,
+): Promise<T | Exclude<F, T>> {
   return defaultHystrix.doC(signal, name, run, fallback);
 }
 
 /** {@link Hystrix.goC} on the default registry. */
-export function goC<T>(
+export function goC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
 ): Promise<Error | undefined> {
   return defaultHystrix.goC(signal, name, run, fallback);
 }

@@ -90,6 +90,7 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'ExecutorPool',
       'FallbackEventType',
       'FallbackFunction',
+      'FallbackTrigger',
       'GetCircuitResult',
       'HystrixGoCommandConfig',
       'HystrixOptions',
