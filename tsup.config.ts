@@ -5,13 +5,16 @@ export default defineConfig({
     index: 'src/index.ts',
     internal: 'src/internal.ts',
     stream: 'src/stream/index.ts',
+    // Stateless primitives: this entry carries its own copy of them rather than importing the core.
+    rolling: 'src/rolling/index.ts',
     prometheus: 'src/plugins/prometheus.ts',
     statsd: 'src/plugins/statsd.ts',
     graphite: 'src/plugins/graphite.ts',
     opentelemetry: 'src/plugins/opentelemetry.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Members tagged @internal are for the package's own modules: they are left out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   clean: true,
   sourcemap: true,
   target: 'node20',

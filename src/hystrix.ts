@@ -37,9 +37,9 @@ export type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
 /** What `getCircuit` returns (hystrix-go's `GetCircuit`, without its always-nil error). */
 export interface GetCircuitResult {
   /** The circuit of the name. */
-  circuit: CircuitBreaker;
+  readonly circuit: CircuitBreaker;
   /** True when this call created it. */
-  created: boolean;
+  readonly created: boolean;
 }
 
 // Rounds of cancelling in close(): a fallback may start new calls, which are cancelled in the next round.
@@ -119,14 +119,21 @@ export class Hystrix {
    * otherwise (hystrix-go's `Do`): the run's own error, `ErrCircuitOpen`, `ErrMaxConcurrency`, `ErrTimeout`, a
    * `ContextError` when the caller's signal aborted, or a `FallbackError` when the fallback failed too.
    * Programming errors (a name that is not a string, a run that is not a function) throw at once.
+   *
+   * @typeParam T - what `run` resolves with.
+   * @typeParam F - what the fallback resolves with (`T` unless inferred from it): the call resolves with either,
+   *   so a fallback may answer with another type, such as `'n/a'` for a missing item. The type is written
+   *   `T | Exclude<F, T>` so that a fallback of the run's own shape adds nothing to it.
    */
-  do<T>(
+  do<T, F = T>(
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
-  ): Promise<T> {
-    return this.execute(name, run, fallback, signalOf(options), MODE_DO) as Promise<T>;
+  ): Promise<T | Exclude<F, T>> {
+    return this.execute(name, run, fallback, signalOf(options), MODE_DO) as Promise<
+      T | Exclude<F, T>
+    >;
   }
 
   /**
@@ -134,10 +141,10 @@ export class Hystrix {
    * with the error otherwise (hystrix-go's `Go` error channel, which carries one error at most). A rejection
    * value that is not an `Error` is wrapped in one, with the value as `cause`.
    */
-  go<T>(
+  go<T, F = T>(
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
   ): Promise<Error | undefined> {
     return this.execute(name, run, fallback, signalOf(options), MODE_GO) as Promise<
@@ -146,22 +153,22 @@ export class Hystrix {
   }
 
   /** {@link Hystrix.do} with the caller's signal first (hystrix-go's `DoC`). */
-  doC<T>(
+  doC<T, F = T>(
     signal: AbortSignal,
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
-  ): Promise<T> {
+    fallback?: FallbackFunction<F> | null,
+  ): Promise<T | Exclude<F, T>> {
     checkSignal(signal, 'doC(signal, ...)');
-    return this.execute(name, run, fallback, signal, MODE_DO) as Promise<T>;
+    return this.execute(name, run, fallback, signal, MODE_DO) as Promise<T | Exclude<F, T>>;
   }
 
   /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
-  goC<T>(
+  goC<T, F = T>(
     signal: AbortSignal,
     name: string,
     run: RunFunction<T>,
-    fallback?: FallbackFunction<T> | null,
+    fallback?: FallbackFunction<F> | null,
   ): Promise<Error | undefined> {
     checkSignal(signal, 'goC(signal, ...)');
     return this.execute(name, run, fallback, signal, MODE_GO) as Promise<Error | undefined>;

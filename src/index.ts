@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import type { CircuitBreaker } from './circuit.js';
+import type { CircuitBreaker as Circuit } from './circuit.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
 import {
   type AnyCommandConfig,
@@ -16,13 +16,14 @@ import {
   Hystrix,
 } from './hystrix.js';
 import type { Logger } from './logger.js';
-import type { MetricCollectorRegistry } from './metrics/registry.js';
+import type { MetricCollectorRegistry as CollectorRegistry } from './metrics/registry.js';
+import type { ExecutorPool as Pool } from './pool.js';
 import type { Settings } from './settings.js';
 import { VERSION } from './version.js';
 
-export { CircuitBreaker, type CircuitState } from './circuit.js';
-export { type Clock, type ClockTimer, SystemClock, systemClock } from './clock.js';
-export type { FallbackFunction, RunContext, RunFunction } from './run-context.js';
+export type { CircuitState } from './circuit.js';
+export { type Clock, type ClockTimer, systemClock } from './clock.js';
+export type { FallbackFunction, FallbackTrigger, RunContext, RunFunction } from './run-context.js';
 export {
   CircuitError,
   ContextError,
@@ -65,11 +66,6 @@ export type {
   MetricCollectorFactory,
   MetricResult,
 } from './metrics/metric-result.js';
-export { MetricCollectorRegistry } from './metrics/registry.js';
-export { ExecutorPool } from './pool.js';
-export { RollingNumber, type RollingNumberOptions } from './rolling/number.js';
-export type { RollingWindowOptions } from './rolling/ring.js';
-export { RollingTiming, type RollingTimingOptions, type TimingReader } from './rolling/timing.js';
 export {
   type CommandConfig,
   DefaultErrorPercentThreshold,
@@ -88,6 +84,21 @@ export {
   type Settings,
 } from './settings.js';
 export { type CircuitStats, LATENCY_PERCENTILES, type LatencyStats } from './stats.js';
+
+// Classes the library makes and users only read are exported as type aliases: a declaration bundle would
+// publish `export type { SomeClass }` as a constructible class, and `new` on them is not part of the API.
+
+/**
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): get one with `getCircuit(name)`.
+ * See the class for its states and methods.
+ */
+export type CircuitBreaker = Circuit;
+
+/** The executor pool of one circuit (hystrix-go's `executorPool`): `circuit.pool`. */
+export type ExecutorPool = Pool;
+
+/** The collector factories of a registry (hystrix-go's `metricCollector.Registry`): `metricCollectors`. */
+export type MetricCollectorRegistry = CollectorRegistry;
 
 /**
  * The default registry, which the module-level functions act on. There is one per process, whatever the module
@@ -113,43 +124,43 @@ function processDefault(): Hystrix {
 export const metricCollectors: MetricCollectorRegistry = defaultHystrix.metricCollectors;
 
 /** {@link Hystrix.do} on the default registry; exported as `do` too. */
-export function doCommand<T>(
+export function doCommand<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
-): Promise<T> {
+): Promise<T | Exclude<F, T>> {
   return defaultHystrix.do(name, run, fallback, options);
 }
 
 export { doCommand as do };
 
 /** {@link Hystrix.go} on the default registry. */
-export function go<T>(
+export function go<T, F = T>(
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
   options?: CommandOptions,
 ): Promise<Error | undefined> {
   return defaultHystrix.go(name, run, fallback, options);
 }
 
 /** {@link Hystrix.doC} on the default registry. */
-export function doC<T>(
+export function doC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
-): Promise<T> {
+  fallback?: FallbackFunction<F> | null,
+): Promise<T | Exclude<F, T>> {
   return defaultHystrix.doC(signal, name, run, fallback);
 }
 
 /** {@link Hystrix.goC} on the default registry. */
-export function goC<T>(
+export function goC<T, F = T>(
   signal: AbortSignal,
   name: string,
   run: RunFunction<T>,
-  fallback?: FallbackFunction<T> | null,
+  fallback?: FallbackFunction<F> | null,
 ): Promise<Error | undefined> {
   return defaultHystrix.goC(signal, name, run, fallback);
 }

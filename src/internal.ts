@@ -2,7 +2,6 @@
  * hystrix-ts/internal: the core's helpers that the package's own subpath modules (the stream, the exports) share
  * with it, so that they are written once. Not part of the public API: it may change in any release.
  *
- * @internal
  * @packageDocumentation
  */
 export { describeError } from './errors.js';

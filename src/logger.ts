@@ -31,7 +31,7 @@ export function checkLogger(logger: unknown): asserts logger is Logger {
   }
 }
 
-/** @internal Writes a message, never letting the logger's own failure reach the caller. */
+/** Writes a message (for the core and its subpath modules), never letting the logger's own failure reach the caller. */
 export function safeLog(logger: Logger, level: 'info' | 'error', message: string): void {
   try {
     // An async logger's rejection is caught too; there is nowhere left to report either.

@@ -10,27 +10,40 @@ const MAX_ACTIVE = 1;
  * the work in flight even when calls time out (hystrix-go returns it at the timeout while run goes on).
  */
 export class ExecutorPool {
-  /** Tickets in use: runs in flight. */
-  activeCount = 0;
-  /**
-   * Of those, the runs that timed out and have not settled yet: they still hold their tickets (a run that ignores
-   * its signal and never settles holds one for good).
-   */
-  hungCount = 0;
-  /** @internal Times `hungCount` rose from 0: each is a new episode of hung runs, reported once. */
+  private tickets = 0;
+  private limit: number;
+  private hung = 0;
+  /** @internal Times the count of hung runs rose from 0: each is a new episode of hung runs, reported once. */
   hungEpisodes = 0;
-  /** @internal */
   private metrics: RollingNumber;
 
   /** @internal */
-  constructor(
-    /** The concurrency limit; changeable at run time through the command's settings. */
-    public max: number,
-    clock: Clock,
-    window: number,
-    buckets: number,
-  ) {
+  constructor(max: number, clock: Clock, window: number, buckets: number) {
+    this.limit = max;
     this.metrics = new RollingNumber({ clock, window, buckets, lanes: 2 });
+  }
+
+  /** Tickets in use: runs in flight. */
+  get activeCount(): number {
+    return this.tickets;
+  }
+
+  /**
+   * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
+   * that ignores its signal and never settles holds one for good).
+   */
+  get hungCount(): number {
+    return this.hung;
+  }
+
+  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  get max(): number {
+    return this.limit;
+  }
+
+  /** @internal Changed through the command's settings, never directly. */
+  set max(limit: number) {
+    this.limit = limit;
   }
 
   /**
@@ -39,9 +52,9 @@ export class ExecutorPool {
    * end shows no maximum at all).
    */
   tryAcquire(now: number): boolean {
-    const active = this.activeCount;
-    if (active >= this.max) return false;
-    this.activeCount = active + 1;
+    const active = this.tickets;
+    if (active >= this.limit) return false;
+    this.tickets = active + 1;
     const metrics = this.metrics;
     metrics.rotate(now);
     metrics.raise(MAX_ACTIVE, active + 1);
@@ -50,7 +63,7 @@ export class ExecutorPool {
 
   /** @internal A run that holds a ticket timed out: it counts as hung until it returns the ticket. */
   runPastTimeout(): void {
-    if (this.hungCount++ === 0) this.hungEpisodes++;
+    if (this.hung++ === 0) this.hungEpisodes++;
   }
 
   /**
@@ -61,8 +74,8 @@ export class ExecutorPool {
     const metrics = this.metrics;
     metrics.rotate(now);
     metrics.bump(EXECUTED, 1);
-    this.activeCount--;
-    if (pastTimeout) this.hungCount--;
+    this.tickets--;
+    if (pastTimeout) this.hung--;
   }
 
   /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */

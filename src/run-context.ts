@@ -1,3 +1,5 @@
+import type { CircuitError, ContextError } from './errors.js';
+
 /** What `run` and the fallback receive. */
 export interface RunContext {
   /**
@@ -14,10 +16,29 @@ export interface RunContext {
 export type RunFunction<T> = (ctx: RunContext) => T | PromiseLike<T>;
 
 /**
- * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
- * that triggered it. Bounded by the `fallbackTimeout` setting.
+ * The error a fallback receives: what ended the call without a value. It is one of
+ *
+ * - the run's own error: whatever `run` threw or rejected with, which can be any value (an `Error`, a string,
+ *   `undefined`...), hence the `{} | null | undefined` part, which is `unknown` spelled so that the library's
+ *   own errors stay visible;
+ * - a {@link CircuitError}: `ErrCircuitOpen` (the circuit short-circuited the call), `ErrMaxConcurrency` (no
+ *   free ticket) or `ErrTimeout` (the run passed its `timeout`);
+ * - a {@link ContextError}: the caller's signal aborted (`context_canceled`, or `context_deadline_exceeded` when
+ *   its reason is a `TimeoutError`), or the registry closed (`context_canceled`, with `ErrClosed` as `cause`).
+ *
+ * Narrow it before use: `isCircuitOpen(error)`, `isTimeout(error)`, `isContextError(error)`, `instanceof Error`.
+ * A fallback that declares its parameter `unknown` is accepted too.
  */
-export type FallbackFunction<T> = (error: unknown, ctx: RunContext) => T | PromiseLike<T>;
+// `{}` is "any value but null or undefined" here, on purpose: with `null | undefined` it is `unknown`.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type FallbackTrigger = CircuitError | ContextError | {} | null | undefined;
+
+/**
+ * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
+ * that triggered it ({@link FallbackTrigger}). Bounded by the `fallbackTimeout` setting. Its value type may
+ * differ from run's: the call then resolves with either.
+ */
+export type FallbackFunction<T> = (error: FallbackTrigger, ctx: RunContext) => T | PromiseLike<T>;
 
 /** @internal A signal aborted before anyone asked for it: the controller is made only if someone does. */
 class AbortedEarly {

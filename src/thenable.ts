@@ -22,7 +22,7 @@ export function asPromise(value: unknown): Promise<unknown> | null {
 }
 
 /**
- * @internal Catches the rejection of a promise that a user's function returned where nothing awaits it (an async
+ * Catches the rejection of a promise that a user's function returned where nothing awaits it (an async
  * collector, an async logger), so that it cannot become an unhandled rejection. Never throws.
  */
 export function catchRejection(value: unknown, onError: (error: unknown) => void): void {

@@ -22,11 +22,10 @@ import {
   type Logger,
   ManualClock,
   type MetricResult,
-  RollingNumber,
-  RollingTiming,
   type RunContext,
 } from '../src/index.js';
 import { startStreamServer, type StreamServer } from '../src/stream/index.js';
+import { RollingNumber, RollingTiming } from '../src/rolling/index.js';
 import { failOnUnhandled, flushPromises, until, untilAborted } from './helpers.js';
 
 failOnUnhandled();

@@ -9,7 +9,7 @@
 import { GraphiteExporter } from './graphite/exporter.js';
 import { checkGraphiteOptions, type GraphiteOptions } from './graphite/options.js';
 
-export { sanitizeName } from './graphite/names.js';
+export { sanitizeName } from './shared/metric-path.js';
 export {
   DEFAULT_GRAPHITE_INTERVAL,
   DEFAULT_GRAPHITE_PORT,

@@ -15,7 +15,8 @@ import { StatsdCollector } from './statsd/statsd-collector.js';
 
 export type { StatsdCallback, StatsdClient } from './statsd/client.js';
 export { DEFAULT_STATSD_BUFFER_BYTES } from './statsd/hot-shots-client.js';
-export { DATADOG_METRICS, sanitizeName } from './statsd/names.js';
+export { DATADOG_METRICS } from './statsd/names.js';
+export { sanitizeName } from './shared/metric-path.js';
 export type { StatsdOptions } from './statsd/options.js';
 export type { StatsdExport } from './statsd/register.js';
 

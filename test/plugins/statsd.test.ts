@@ -294,6 +294,17 @@ describe('registerStatsd', () => {
     await exported.unregister();
   });
 
+  test('a name with whitespace or a line break stays one metric name (the same sanitizeName as Graphite)', async () => {
+    const { h } = setup();
+    const client = ownClient();
+    const exported = registerStatsd({ hystrix: h, client });
+    await h.do('two\nlines x', () => 1);
+    const lines = await listener.through(client);
+    expect(lines).toContain('two_lines_x.attempts:1|c');
+    expect(lines.some((line) => line.startsWith('lines'))).toBe(false);
+    await exported.unregister();
+  });
+
   test('TestSampleRate: no sample rate (or 0) means 1.0, sent without a rate', async () => {
     const { h } = setup();
     const client = ownClient();

@@ -4,7 +4,7 @@ import { logSafely } from '../shared/logging.js';
 import { GraphiteCollector, type GraphiteMetrics } from './collector.js';
 import { GraphiteConnection } from './connection.js';
 import { Counter } from './counter.js';
-import { sanitizeName } from './names.js';
+import { sanitizeName } from '../shared/metric-path.js';
 import type { CheckedGraphiteOptions } from './options.js';
 import { Timer } from './timer.js';
 

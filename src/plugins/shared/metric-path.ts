@@ -1,7 +1,14 @@
 /**
- * A circuit name with `/`, `:` and `.` made `-` (hystrix-go's `NewStatsdCollector` and
- * `NewGraphiteCollector`), so that a name adds exactly one level to a dotted path.
+ * A circuit name as one segment of a dotted metric path, the one meaning of `sanitizeName` in every export that
+ * builds such paths (StatsD's `<prefix>.<circuit>.<metric>` and Graphite's): `/`, `:` and `.` become `-`
+ * (hystrix-go's `NewStatsdCollector` and `NewGraphiteCollector`), so that a name adds exactly one level to the
+ * path; whitespace and control characters, which would end or split a line of those plaintext protocols, become
+ * `_`.
+ *
+ * The other exports carry the name as it is, because their formats take any string: Prometheus label values
+ * (prom-client escapes them), OpenTelemetry attributes, the DogStatsD tag `hystrixcircuit:<name>` (the client
+ * makes tag values safe, as hot-shots does) and the stream's JSON.
  */
-export function pathSegment(name: string): string {
-  return name.replace(/[/:.]/g, '-');
+export function sanitizeName(name: string): string {
+  return name.replace(/[/:.]/g, '-').replace(/[\s\p{Cc}]/gu, '_');
 }

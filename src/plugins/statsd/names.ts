@@ -1,5 +1,3 @@
-import { pathSegment } from '../shared/metric-path.js';
-
 /**
  * The metric names of the Datadog export (hystrix-go's `DM_*` constants), with the circuit in the tag
  * `hystrixcircuit:<name>`.
@@ -18,14 +16,6 @@ export const DATADOG_METRICS = Object.freeze({
   totalDuration: 'hystrix.totalDuration',
   runDuration: 'hystrix.runDuration',
 } as const);
-
-/**
- * A circuit name as it appears in StatsD metric names: `/`, `:` and `.` become `-` (hystrix-go's
- * `NewStatsdCollector`), so that a name adds exactly one level to the metric path.
- */
-export function sanitizeName(name: string): string {
-  return pathSegment(name);
-}
 
 /** {@link DATADOG_METRICS} with `prefix` (already ending in `.`) put before each name. */
 export function prefixedDatadogMetrics(prefix: string): typeof DATADOG_METRICS {

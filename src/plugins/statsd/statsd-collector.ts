@@ -1,5 +1,5 @@
 import type { MetricCollector, MetricResult } from 'hystrix-ts';
-import { sanitizeName } from './names.js';
+import { sanitizeName } from '../shared/metric-path.js';
 import { milliseconds, type Sender } from './sender.js';
 
 /** hystrix-go's `StatsdCollector`, in its order. */

@@ -1,0 +1,812 @@
+// The published declarations of ./dist/index.d.ts, as a report of the public API.
+// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+
+import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.js';
+export { s as systemClock } from './timing.chunk.js';
+import { C as CircuitError, a as ContextError, L as Logger } from './logger.chunk.js';
+export {
+  b as ContextErrorCode,
+  E as ErrCircuitOpen,
+  c as ErrClosed,
+  d as ErrMaxConcurrency,
+  e as ErrTimeout,
+  F as FallbackError,
+  N as NoopLogger,
+  i as isCircuitError,
+  f as isCircuitOpen,
+  g as isContextCanceled,
+  h as isContextDeadlineExceeded,
+  j as isContextError,
+  k as isFallbackError,
+  l as isMaxConcurrency,
+  m as isTimeout,
+} from './logger.chunk.js';
+
+/**
+ * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
+ * small integer, so that recording one is an array index rather than a string compare.
+ */
+/** The primary outcome of one execution. */
+type EventType =
+  | 'success'
+  | 'failure'
+  | 'rejected'
+  | 'short-circuit'
+  | 'timeout'
+  | 'context_canceled'
+  | 'context_deadline_exceeded';
+/** The outcome of a fallback, reported after the primary event when a fallback ran. */
+type FallbackEventType = 'fallback-success' | 'fallback-failure';
+/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
+declare const EVENT_TYPES: readonly EventType[];
+/** Both fallback event types. */
+declare const FALLBACK_EVENT_TYPES: readonly FallbackEventType[];
+
+/**
+ * One execution, as collectors receive it (hystrix-go's `MetricResult`): each count is 0 or 1, durations are in
+ * milliseconds.
+ */
+interface MetricResult {
+  /** 1: every execution is an attempt (a request). */
+  readonly attempts: number;
+  /** 1 when the primary event counts as an error (failure, rejected, short-circuit, timeout). */
+  readonly errors: number;
+  /** 1 for a `success`. */
+  readonly successes: number;
+  /** 1 for a `failure` (run threw or rejected). */
+  readonly failures: number;
+  /** 1 for `rejected` (concurrency limit reached). */
+  readonly rejects: number;
+  /** 1 for `short-circuit` (circuit open). */
+  readonly shortCircuits: number;
+  /** 1 for `timeout`. */
+  readonly timeouts: number;
+  /** 1 when a fallback ran and succeeded. */
+  readonly fallbackSuccesses: number;
+  /** 1 when a fallback ran and failed. */
+  readonly fallbackFailures: number;
+  /** 1 for `context_canceled` (the caller aborted). */
+  readonly contextCanceled: number;
+  /** 1 for `context_deadline_exceeded` (the caller's deadline passed). */
+  readonly contextDeadlineExceeded: number;
+  /** From the call to its outcome, fallback included. */
+  readonly totalDuration: number;
+  /**
+   * How long `run` took, for executions whose run finished and decided the outcome (success or failure);
+   * `undefined` for the others (hystrix-go reports 0 there, which skews run latency toward 0).
+   */
+  readonly runDuration: number | undefined;
+  /** Tickets in use divided by the concurrency limit, after this execution returned its ticket. */
+  readonly concurrencyInUse: number;
+  /** The primary event. */
+  readonly event: EventType;
+  /** The fallback's event, when a fallback ran. */
+  readonly fallbackEvent: FallbackEventType | undefined;
+}
+/**
+ * Receives every execution of one circuit (hystrix-go's `MetricCollector`). `update` is called synchronously at
+ * the end of each execution, so it must be quick; an exception it throws is logged and isolated.
+ */
+interface MetricCollector {
+  /** One execution's result. */
+  update(result: MetricResult): void;
+  /** The circuit's metrics were reset (it closed after being open, or the registry was flushed). */
+  reset(): void;
+}
+/** Makes the collector of one circuit, given its name. */
+type MetricCollectorFactory = (name: string) => MetricCollector;
+
+/** Options of a {@link DefaultMetricCollector}: its clock and the shape of its two windows. */
+interface DefaultMetricCollectorOptions {
+  /** The clock to read (default: the system clock). */
+  clock?: Clock;
+  /** Length of the window of counts in milliseconds (default 10000). */
+  rollingWindow?: number;
+  /** Buckets of the window of counts (default 10). */
+  rollingBuckets?: number;
+  /** Length of the window of latencies in milliseconds (default 60000). */
+  latencyWindow?: number;
+  /** Buckets of the window of latencies (default 6). */
+  latencyBuckets?: number;
+}
+/**
+ * The rolling metrics every circuit keeps, on which its health is judged and which the stream and `stats()` read
+ * (hystrix-go's `DefaultMetricCollector`). Counts are sums over the rolling window; latencies are histograms over
+ * the latency window.
+ */
+declare class DefaultMetricCollector implements MetricCollector {
+  /** Run durations: only executions whose run finished and decided the outcome. */
+  readonly runDuration: TimingReader;
+  /** Total durations, from the call to its outcome (fallback included), of every execution. */
+  readonly totalDuration: TimingReader;
+  private readonly counts;
+  /** Lane 0: run durations; lane 1: total durations. */
+  private readonly latency;
+  /** @param options - the clock and window shapes. */
+  constructor(options?: DefaultMetricCollectorOptions);
+  /** Requests (attempts of every kind) in the window. */
+  numRequests(): number;
+  /** Errors (failures, rejections, short-circuits, timeouts) in the window. */
+  errors(): number;
+  /** Successes in the window. */
+  successes(): number;
+  /** Failures (run threw or rejected) in the window. */
+  failures(): number;
+  /** Rejections (concurrency limit) in the window. */
+  rejects(): number;
+  /** Short-circuits (circuit open) in the window. */
+  shortCircuits(): number;
+  /** Timeouts in the window. */
+  timeouts(): number;
+  /** Fallbacks that succeeded in the window. */
+  fallbackSuccesses(): number;
+  /** Fallbacks that failed in the window. */
+  fallbackFailures(): number;
+  /** Calls the caller cancelled, in the window. */
+  contextCanceled(): number;
+  /** Calls whose caller deadline passed, in the window. */
+  contextDeadlineExceeded(): number;
+  /** The error percentage in the window, rounded half up as hystrix-go rounds it; 0 with no requests. */
+  errorPercent(): number;
+  /** Records one execution given as a {@link MetricResult}. */
+  update(result: MetricResult): void;
+  /** Empties every window. */
+  reset(): void;
+}
+
+/**
+ * The executor pool of one circuit (hystrix-go's `executorPool`): tickets for calls in flight. A ticket is taken
+ * without waiting (no free ticket: the call is rejected) and held until `run` really settles, so the limit bounds
+ * the work in flight even when calls time out (hystrix-go returns it at the timeout while run goes on).
+ */
+declare class ExecutorPool$1 {
+  private tickets;
+  private limit;
+  private hung;
+  private metrics;
+  /** Tickets in use: runs in flight. */
+  get activeCount(): number;
+  /**
+   * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
+   * that ignores its signal and never settles holds one for good).
+   */
+  get hungCount(): number;
+  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  get max(): number;
+  /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
+  executed(): number;
+  /** The most tickets in use at once in the rolling window (hystrix-go's `MaxActiveRequests`). */
+  maxActiveRequests(): number;
+}
+
+/**
+ * Command configuration: what users write (`CommandConfig`, or hystrix-go's JSON keys), what a circuit runs with
+ * (`Settings`), the defaults, and the validation that keeps bad input out.
+ */
+/** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
+declare const DefaultTimeout = 1000;
+/** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
+declare const DefaultMaxConcurrent = 10;
+/** hystrix-go's `DefaultVolumeThreshold`: requests in the window before health is judged. */
+declare const DefaultVolumeThreshold = 20;
+/** hystrix-go's `DefaultSleepWindow`: milliseconds an open circuit waits before a probe. */
+declare const DefaultSleepWindow = 5000;
+/** hystrix-go's `DefaultErrorPercentThreshold`: the error percentage that opens the circuit. */
+declare const DefaultErrorPercentThreshold = 50;
+/** Length of the rolling window of counts, in milliseconds (hystrix-go: fixed 10 s). */
+declare const DefaultRollingWindow = 10000;
+/** Buckets in the rolling window of counts (hystrix-go: fixed 10). */
+declare const DefaultRollingBuckets = 10;
+/** Length of the rolling window of latencies, in milliseconds (hystrix-go: fixed 60 s). */
+declare const DefaultLatencyWindow = 60000;
+/** Buckets in the rolling window of latencies (Hystrix's default: 6 of 10 s). */
+declare const DefaultLatencyBuckets = 6;
+/** Probes let through by a half-open circuit (hystrix-go: a single test). */
+declare const DefaultHalfOpenProbes = 1;
+/** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
+declare const DefaultFallbackTimeout = 1000;
+/**
+ * Configuration of one command, every field optional (an absent field takes the default). Durations are in
+ * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
+ */
+interface CommandConfig {
+  /**
+   * Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. The key is
+   * hystrix-go's JSON key too: 0 means "the default" in a configuration that also has a hystrix-go snake_case key
+   * (its JSON form), and is refused with a `RangeError` otherwise.
+   */
+  timeout?: number;
+  /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
+  maxConcurrentRequests?: number;
+  /** Requests in the rolling window before health is judged; 1 or more. Default 20. */
+  requestVolumeThreshold?: number;
+  /** Milliseconds an open circuit waits before letting probes through; 1 to 2147483647. Default 5000. */
+  sleepWindow?: number;
+  /** Error percentage (rounded) at or above which the circuit opens; 1 to 100. Default 50. */
+  errorPercentThreshold?: number;
+  /** Length of the rolling window of counts in milliseconds; a multiple of `rollingBuckets`. Default 10000. */
+  rollingWindow?: number;
+  /** Buckets in the rolling window of counts; 1 to 100. Default 10. */
+  rollingBuckets?: number;
+  /** Length of the rolling window of latencies in milliseconds; a multiple of `latencyBuckets`. Default 60000. */
+  latencyWindow?: number;
+  /** Buckets in the rolling window of latencies; 1 to 60. Default 6. */
+  latencyBuckets?: number;
+  /** Probes a half-open circuit lets through; all must succeed to close it. 1 or more. Default 1. */
+  halfOpenProbes?: number;
+  /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
+  fallbackTimeout?: number;
+}
+/**
+ * hystrix-go's JSON form of a command's configuration (its `CommandConfig` JSON tags). As in hystrix-go, a zero
+ * means "the default". The new settings have snake_case keys too.
+ */
+interface HystrixGoCommandConfig {
+  /** {@inheritDoc CommandConfig.timeout} */
+  timeout?: number;
+  /** {@inheritDoc CommandConfig.maxConcurrentRequests} */
+  max_concurrent_requests?: number;
+  /** {@inheritDoc CommandConfig.requestVolumeThreshold} */
+  request_volume_threshold?: number;
+  /** {@inheritDoc CommandConfig.sleepWindow} */
+  sleep_window?: number;
+  /** {@inheritDoc CommandConfig.errorPercentThreshold} */
+  error_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.rollingWindow} */
+  rolling_window?: number;
+  /** {@inheritDoc CommandConfig.rollingBuckets} */
+  rolling_buckets?: number;
+  /** {@inheritDoc CommandConfig.latencyWindow} */
+  latency_window?: number;
+  /** {@inheritDoc CommandConfig.latencyBuckets} */
+  latency_buckets?: number;
+  /** {@inheritDoc CommandConfig.halfOpenProbes} */
+  half_open_probes?: number;
+  /** {@inheritDoc CommandConfig.fallbackTimeout} */
+  fallback_timeout?: number;
+}
+/** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
+type Settings = Readonly<Required<CommandConfig>>;
+/** hystrix-go's defaults, with the new settings' defaults. */
+declare const defaultSettings: Settings;
+
+/** The state of a circuit, as `circuit.state` reports it. */
+type CircuitState = 'closed' | 'open' | 'half-open';
+/** The percentiles reported for a latency, as the Hystrix stream reports them. */
+declare const LATENCY_PERCENTILES: readonly number[];
+/** Latency over the latency window, in milliseconds (fractions kept). */
+interface LatencyStats {
+  /** Durations in the window. */
+  readonly count: number;
+  /** Exact mean, 0 when empty. */
+  readonly mean: number;
+  /** Exact minimum. */
+  readonly p0: number;
+  /** 25th percentile. */
+  readonly p25: number;
+  /** Median. */
+  readonly p50: number;
+  /** 75th percentile. */
+  readonly p75: number;
+  /** 90th percentile. */
+  readonly p90: number;
+  /** 95th percentile. */
+  readonly p95: number;
+  /** 99th percentile. */
+  readonly p99: number;
+  /** 99.5th percentile. */
+  readonly p99_5: number;
+  /** Exact maximum. */
+  readonly p100: number;
+}
+/** The rolling figures of one circuit and its pool, under hystrix-go's names. */
+interface CircuitStats {
+  /** The command name. */
+  readonly name: string;
+  /** `'closed'`, `'open'` or `'half-open'` (forcing shows as open or closed). */
+  readonly state: CircuitState;
+  /** `circuit.isOpen()`. */
+  readonly isOpen: boolean;
+  /** Forced open. */
+  readonly forcedOpen: boolean;
+  /** Forced closed. */
+  readonly forcedClosed: boolean;
+  /** Requests (every execution) in the rolling window. */
+  readonly requests: number;
+  /** Errors (failure, rejected, short-circuit, timeout) in the window. */
+  readonly errors: number;
+  /** Rounded error percentage, as health is judged. */
+  readonly errorPercent: number;
+  /** `success` events. */
+  readonly successes: number;
+  /** `failure` events. */
+  readonly failures: number;
+  /** `rejected` events. */
+  readonly rejects: number;
+  /** `short-circuit` events. */
+  readonly shortCircuits: number;
+  /** `timeout` events. */
+  readonly timeouts: number;
+  /** `fallback-success` events. */
+  readonly fallbackSuccesses: number;
+  /** `fallback-failure` events. */
+  readonly fallbackFailures: number;
+  /** `context_canceled` events. */
+  readonly contextCanceled: number;
+  /** `context_deadline_exceeded` events. */
+  readonly contextDeadlineExceeded: number;
+  /** Run durations (only runs that finished and decided the outcome). */
+  readonly runLatency: LatencyStats;
+  /** Total durations, fallback included. */
+  readonly totalLatency: LatencyStats;
+  /** Tickets in use now: runs in flight. */
+  readonly activeCount: number;
+  /**
+   * Of those, runs that timed out and have not settled yet: each still holds its ticket. When they fill the pool,
+   * every call is rejected until they settle (the library logs it once); a run that ignores its signal does this.
+   */
+  readonly hungRuns: number;
+  /** The most tickets in use at once in the rolling window. */
+  readonly maxActiveRequests: number;
+  /** Runs that returned their ticket in the rolling window. */
+  readonly executed: number;
+  /** The concurrency limit. */
+  readonly maxConcurrentRequests: number;
+}
+
+/**
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): its states, with its executor pool and
+ * its metric exchange beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health; when the
+ * requests in the window reach `requestVolumeThreshold` and the error percentage reaches `errorPercentThreshold`,
+ * it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets `halfOpenProbes` probes
+ * through: all succeed and it closes, any fails and it opens again.
+ */
+declare class CircuitBreaker$1 {
+  private readonly owner;
+  /** The command name. */
+  readonly name: string;
+  /** The executor pool: tickets in flight and their rolling metrics. */
+  readonly pool: ExecutorPool$1;
+  private current;
+  private forcedOpen;
+  private forcedClosed;
+  /** Either is forced: one check on the hot path. */
+  private forcing;
+  /** The episode of hung runs (`pool.hungEpisodes`) last reported. */
+  private hungReported;
+  /** The state: `'open'` while forced open, `'closed'` while forced closed, else the circuit's own. */
+  get state(): CircuitState;
+  /**
+   * True when the circuit is open or half-open (hystrix-go keeps `open` during its single test), or forced open.
+   * Read-only: reading never changes the circuit (health is judged when a call is admitted).
+   */
+  isOpen(): boolean;
+  /**
+   * Whether a call made now would be let through. Read-only, unlike hystrix-go's: it neither opens the circuit
+   * nor uses up a half-open probe.
+   */
+  allowRequest(): boolean;
+  /** Forces the circuit open (every call short-circuits) until called with `false`. Wins over force closed. */
+  forceOpen(on: boolean): void;
+  /** Forces the circuit closed (every call is let through, whatever its health) until called with `false`. */
+  forceClosed(on: boolean): void;
+  /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
+  stats(): CircuitStats;
+  /** The default collector's rolling metrics (hystrix-go's `DefaultMetricCollector` of this circuit). */
+  get metricCollector(): DefaultMetricCollector;
+  /** The settings the circuit runs with. */
+  get circuitSettings(): Settings;
+  /** Admission when forced, open or half-open: off the hot path. */
+  private admitSlowly;
+  private tripped;
+  private open;
+  private halfOpen;
+  private close;
+  private log;
+}
+
+/** What `run` and the fallback receive. */
+interface RunContext {
+  /**
+   * Aborted when the call times out (reason `ErrTimeout`), when the caller's signal aborts (its reason) or
+   * when the registry closes; pass it on to `fetch`, database drivers and the like so that the work really
+   * stops. Created on first read, so a run that never reads it pays nothing.
+   */
+  readonly signal: AbortSignal;
+  /** The command name. */
+  readonly name: string;
+}
+/** The work a command protects. It may return a value or a promise. */
+type RunFunction<T> = (ctx: RunContext) => T | PromiseLike<T>;
+/**
+ * The error a fallback receives: what ended the call without a value. It is one of
+ *
+ * - the run's own error: whatever `run` threw or rejected with, which can be any value (an `Error`, a string,
+ *   `undefined`...), hence the `{} | null | undefined` part, which is `unknown` spelled so that the library's
+ *   own errors stay visible;
+ * - a {@link CircuitError}: `ErrCircuitOpen` (the circuit short-circuited the call), `ErrMaxConcurrency` (no
+ *   free ticket) or `ErrTimeout` (the run passed its `timeout`);
+ * - a {@link ContextError}: the caller's signal aborted (`context_canceled`, or `context_deadline_exceeded` when
+ *   its reason is a `TimeoutError`), or the registry closed (`context_canceled`, with `ErrClosed` as `cause`).
+ *
+ * Narrow it before use: `isCircuitOpen(error)`, `isTimeout(error)`, `isContextError(error)`, `instanceof Error`.
+ * A fallback that declares its parameter `unknown` is accepted too.
+ */
+type FallbackTrigger = CircuitError | ContextError | {} | null | undefined;
+/**
+ * What to answer instead when the run fails, times out, is rejected or short-circuited; it receives the error
+ * that triggered it ({@link FallbackTrigger}). Bounded by the `fallbackTimeout` setting. Its value type may
+ * differ from run's: the call then resolves with either.
+ */
+type FallbackFunction<T> = (error: FallbackTrigger, ctx: RunContext) => T | PromiseLike<T>;
+
+/**
+ * The collector factories of one `Hystrix` (hystrix-go's `metricCollector.Registry`). Every circuit gets the
+ * default collector first, then one collector from each factory. Unlike hystrix-go, a factory registered after a
+ * circuit exists is attached to that circuit too.
+ */
+declare class MetricCollectorRegistry$1 {
+  private readonly listener;
+  private readonly factories;
+  /**
+   * Adds a factory, called once for every circuit, those that exist included. Returns a function that removes
+   * it again and detaches its collectors. A factory registered twice still makes one collector a circuit, and
+   * stays until both registrations are removed.
+   */
+  register(factory: MetricCollectorFactory): () => void;
+  /** The registered factories, in order (the default collector is not among them: it is always first). */
+  list(): readonly MetricCollectorFactory[];
+}
+
+/** Options of a {@link Hystrix} registry. */
+interface HystrixOptions {
+  /** The clock for time and timers (default: the system clock); a `ManualClock` makes tests deterministic. */
+  clock?: Clock;
+  /** Where state changes and isolated errors are written (default: nowhere). */
+  logger?: Logger;
+  /** Defaults for every command of this registry, over the built-in ones (see `setDefaults`). */
+  defaults?: CommandConfig | HystrixGoCommandConfig;
+}
+/** Options of one call. */
+interface CommandOptions {
+  /**
+   * The caller's signal (hystrix-go's `context`): aborting it ends the call at once as `context_canceled`, or as
+   * `context_deadline_exceeded` when its reason is a `TimeoutError` (as `AbortSignal.timeout()` gives).
+   */
+  signal?: AbortSignal | undefined;
+}
+/** The configuration of one command: camelCase keys, or hystrix-go's JSON keys. */
+type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
+/** What `getCircuit` returns (hystrix-go's `GetCircuit`, without its always-nil error). */
+interface GetCircuitResult {
+  /** The circuit of the name. */
+  readonly circuit: CircuitBreaker$1;
+  /** True when this call created it. */
+  readonly created: boolean;
+}
+/**
+ * A registry of circuits with their settings, collectors, clock and logger. The module-level functions (`go`,
+ * `do`, `configure`, ...) act on one default instance; `new Hystrix()` makes an isolated one with the same
+ * methods, for tests or for parts of an application that must not share circuits.
+ */
+declare class Hystrix {
+  /** The clock given to this registry (it is read through a view that never goes backwards). */
+  readonly clock: Clock;
+  /** The clock as read: monotonic. */
+  private readonly time;
+  /** The collector factories of this registry (hystrix-go's `metricCollector.Registry`). */
+  readonly metricCollectors: MetricCollectorRegistry$1;
+  private log;
+  private readonly circuits;
+  private readonly settings;
+  private readonly deadlines;
+  private readonly closers;
+  private readonly owner;
+  /** @param options - clock, logger and defaults. */
+  constructor(options?: HystrixOptions);
+  /**
+   * The registry's time, in epoch milliseconds: its clock read so that it never goes backwards (what durations,
+   * rolling windows, deadlines and the stream use).
+   */
+  now(): number;
+  /** The logger in use. */
+  get logger(): Logger;
+  /**
+   * Runs `run` as the command `name` and resolves with its value, or the fallback's; rejects with the error
+   * otherwise (hystrix-go's `Do`): the run's own error, `ErrCircuitOpen`, `ErrMaxConcurrency`, `ErrTimeout`, a
+   * `ContextError` when the caller's signal aborted, or a `FallbackError` when the fallback failed too.
+   * Programming errors (a name that is not a string, a run that is not a function) throw at once.
+   *
+   * @typeParam T - what `run` resolves with.
+   * @typeParam F - what the fallback resolves with (`T` unless inferred from it): the call resolves with either,
+   *   so a fallback may answer with another type, such as `'n/a'` for a missing item. The type is written
+   *   `T | Exclude<F, T>` so that a fallback of the run's own shape adds nothing to it.
+   */
+  do<T, F = T>(
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<F> | null,
+    options?: CommandOptions,
+  ): Promise<T | Exclude<F, T>>;
+  /**
+   * Like {@link Hystrix.do}, but never rejects: resolves with `undefined` on success (of run or fallback) and
+   * with the error otherwise (hystrix-go's `Go` error channel, which carries one error at most). A rejection
+   * value that is not an `Error` is wrapped in one, with the value as `cause`.
+   */
+  go<T, F = T>(
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<F> | null,
+    options?: CommandOptions,
+  ): Promise<Error | undefined>;
+  /** {@link Hystrix.do} with the caller's signal first (hystrix-go's `DoC`). */
+  doC<T, F = T>(
+    signal: AbortSignal,
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<F> | null,
+  ): Promise<T | Exclude<F, T>>;
+  /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
+  goC<T, F = T>(
+    signal: AbortSignal,
+    name: string,
+    run: RunFunction<T>,
+    fallback?: FallbackFunction<F> | null,
+  ): Promise<Error | undefined>;
+  /**
+   * Configures several commands at once (hystrix-go's `Configure`), from a `Map` or an object such as parsed
+   * JSON. Everything is checked before anything changes: one bad entry throws and changes nothing.
+   */
+  configure(
+    commands: ReadonlyMap<string, AnyCommandConfig> | Record<string, AnyCommandConfig>,
+  ): void;
+  /**
+   * Configures one command (hystrix-go's `ConfigureCommand`), replacing its earlier configuration: a field left
+   * out takes the default. Takes effect for the calls that follow, on a circuit that already exists too. A bad
+   * value throws and changes nothing.
+   */
+  configureCommand(name: string, config: AnyCommandConfig): void;
+  /**
+   * Changes the defaults for every command of this registry, configured or not: each field given here replaces
+   * the default it names (0 under a hystrix-go key restores the built-in default); a command's own
+   * configuration still wins. Checked first: a bad value, or one that
+   * would give some command an inconsistent window, throws and changes nothing.
+   */
+  setDefaults(config: AnyCommandConfig): void;
+  /** The defaults in force. */
+  getDefaults(): Settings;
+  /** The settings of one command, configured or not. */
+  getSettings(name: string): Settings;
+  /**
+   * The settings of every configured command and every command that has a circuit (hystrix-go's
+   * `GetCircuitSettings`), as a new `Map` of frozen settings.
+   */
+  getCircuitSettings(): Map<string, Settings>;
+  /** The circuit of a name, created on first use (hystrix-go's `GetCircuit`). */
+  getCircuit(name: string): GetCircuitResult;
+  /** Every circuit of this registry, in creation order. */
+  getCircuits(): CircuitBreaker$1[];
+  /**
+   * Resets every circuit's metrics and forgets the circuits (hystrix-go's `Flush`); settings are kept. Calls in
+   * flight finish on the circuit they started on.
+   */
+  flush(): void;
+  /**
+   * Leaves nothing running: every call in flight is cancelled as if its caller had aborted (it ends as
+   * `context_canceled`, its fallback runs, its signal is aborted with `ErrClosed`), a fallback still running is
+   * failed, every timer is stopped, and the registry is flushed. A process that has called `close()` exits by
+   * itself. The registry stays usable: a later call starts afresh, but what `close()` stopped (a stream, an
+   * export) stays stopped until it is started again.
+   *
+   * Everything above happens before `close()` returns; the promise it returns resolves once the parts that stop
+   * asynchronously (an export's last write) are done. It never rejects: their failures are logged.
+   */
+  close(): Promise<void>;
+  /**
+   * Registers `stop` to run when this registry closes (a stream, a metrics export), so that `close()` leaves
+   * nothing running; a promise it returns is awaited by `close()`'s. Returns a function that removes it.
+   */
+  onClose(stop: () => void | PromiseLike<void>): () => void;
+  /** Replaces the logger (hystrix-go's `SetLogger`). */
+  setLogger(logger: Logger): void;
+  private execute;
+  private createCircuit;
+  private settingsOf;
+  private apply;
+}
+
+/**
+ * A clock that moves only when told to, for tests and simulations: `new Hystrix({ clock: new ManualClock() })`.
+ *
+ * Time has two faces, as on a real machine: the wall time that `now()` returns, and the monotonic time on which
+ * timers run. {@link ManualClock.advance} moves both (time passes); {@link ManualClock.jump} moves only the wall
+ * time, forwards or backwards, as a wall-clock correction does.
+ */
+declare class ManualClock implements Clock {
+  private wall;
+  private mono;
+  private seq;
+  private timers;
+  /** @param start - the initial wall time in milliseconds (default 0). */
+  constructor(start?: number);
+  /** The current wall time. */
+  now(): number;
+  /** The time timers run on: it moves with {@link ManualClock.advance}, never with {@link ManualClock.jump}. */
+  monotonic(): number;
+  /**
+   * Arms a timer that fires when the clock has advanced by `ms`. As with Node's `setTimeout`, a delay below 1,
+   * above 2147483647 or not a number counts as 1.
+   */
+  setTimeout(callback: () => void, ms: number): ClockTimer;
+  /** Cancels a timer of this clock. */
+  clearTimeout(timer: ClockTimer): void;
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due, in order, each at its own time. Promise
+   * callbacks run only after `advance` returns; use {@link ManualClock.advanceAsync} to let them run between
+   * timers.
+   */
+  advance(ms: number): void;
+  /**
+   * Moves time forward by `ms` like {@link ManualClock.advance}, but lets pending promise callbacks and I/O run
+   * before and after each timer fires, so that code which awaits between timers sees each one at its own time.
+   */
+  advanceAsync(ms: number): Promise<void>;
+  /**
+   * Moves the wall time by `ms` (negative goes backwards) without firing or moving any timer, as a wall-clock
+   * correction does.
+   */
+  jump(ms: number): void;
+  /** A promise that resolves when the clock has advanced by `ms`. */
+  sleep(ms: number): Promise<void>;
+  /** How many timers are armed. */
+  pendingTimers(): number;
+  /** How many armed timers would keep a process alive (those not `unref()`ed). */
+  refedTimers(): number;
+  private nextDue;
+  private fire;
+  private moveTo;
+}
+
+/**
+ * hystrix-ts: latency and fault tolerance for Node.js. Every call to a dependency runs as a named command with
+ * a circuit breaker, a concurrency limit, a timeout that cancels the work, and a fallback; health is measured
+ * over a rolling window and reported to metric collectors.
+ *
+ * The functions exported here act on one default registry; `new Hystrix()` makes an isolated one.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): get one with `getCircuit(name)`.
+ * See the class for its states and methods.
+ */
+type CircuitBreaker = CircuitBreaker$1;
+/** The executor pool of one circuit (hystrix-go's `executorPool`): `circuit.pool`. */
+type ExecutorPool = ExecutorPool$1;
+/** The collector factories of a registry (hystrix-go's `metricCollector.Registry`): `metricCollectors`. */
+type MetricCollectorRegistry = MetricCollectorRegistry$1;
+/**
+ * The default registry, which the module-level functions act on. There is one per process, whatever the module
+ * format: an application that loads this package both with `import` and with `require` (an ESM app with a
+ * CommonJS dependency), or holds two copies of the same version, gets the same registry from each, so every
+ * circuit is seen by every stream and export. It is made by the first copy loaded, so use the error guards
+ * (`isTimeout(err)`), not `instanceof`, on what its calls return.
+ */
+declare const defaultHystrix: Hystrix;
+/** The default registry's collector factories (hystrix-go's `metricCollector.Registry`). */
+declare const metricCollectors: MetricCollectorRegistry;
+/** {@link Hystrix.do} on the default registry; exported as `do` too. */
+declare function doCommand<T, F = T>(
+  name: string,
+  run: RunFunction<T>,
+  fallback?: FallbackFunction<F> | null,
+  options?: CommandOptions,
+): Promise<T | Exclude<F, T>>;
+
+/** {@link Hystrix.go} on the default registry. */
+declare function go<T, F = T>(
+  name: string,
+  run: RunFunction<T>,
+  fallback?: FallbackFunction<F> | null,
+  options?: CommandOptions,
+): Promise<Error | undefined>;
+/** {@link Hystrix.doC} on the default registry. */
+declare function doC<T, F = T>(
+  signal: AbortSignal,
+  name: string,
+  run: RunFunction<T>,
+  fallback?: FallbackFunction<F> | null,
+): Promise<T | Exclude<F, T>>;
+/** {@link Hystrix.goC} on the default registry. */
+declare function goC<T, F = T>(
+  signal: AbortSignal,
+  name: string,
+  run: RunFunction<T>,
+  fallback?: FallbackFunction<F> | null,
+): Promise<Error | undefined>;
+/** {@link Hystrix.configure} on the default registry. */
+declare function configure(
+  commands: ReadonlyMap<string, AnyCommandConfig> | Record<string, AnyCommandConfig>,
+): void;
+/** {@link Hystrix.configureCommand} on the default registry. */
+declare function configureCommand(name: string, config: AnyCommandConfig): void;
+/** {@link Hystrix.setDefaults} on the default registry. */
+declare function setDefaults(config: AnyCommandConfig): void;
+/** {@link Hystrix.getCircuitSettings} on the default registry. */
+declare function getCircuitSettings(): Map<string, Settings>;
+/** {@link Hystrix.getCircuit} on the default registry. */
+declare function getCircuit(name: string): GetCircuitResult;
+/** {@link Hystrix.getCircuits} on the default registry. */
+declare function getCircuits(): CircuitBreaker[];
+/** {@link Hystrix.flush} on the default registry. */
+declare function flush(): void;
+/** {@link Hystrix.close} on the default registry. */
+declare function close(): Promise<void>;
+/** {@link Hystrix.setLogger} on the default registry. */
+declare function setLogger(logger: Logger): void;
+
+export {
+  type AnyCommandConfig,
+  type CircuitBreaker,
+  CircuitError,
+  type CircuitState,
+  type CircuitStats,
+  Clock,
+  ClockTimer,
+  type CommandConfig,
+  type CommandOptions,
+  ContextError,
+  DefaultErrorPercentThreshold,
+  DefaultFallbackTimeout,
+  DefaultHalfOpenProbes,
+  DefaultLatencyBuckets,
+  DefaultLatencyWindow,
+  DefaultMaxConcurrent,
+  DefaultMetricCollector,
+  type DefaultMetricCollectorOptions,
+  DefaultRollingBuckets,
+  DefaultRollingWindow,
+  DefaultSleepWindow,
+  DefaultTimeout,
+  DefaultVolumeThreshold,
+  EVENT_TYPES,
+  type EventType,
+  type ExecutorPool,
+  FALLBACK_EVENT_TYPES,
+  type FallbackEventType,
+  type FallbackFunction,
+  type FallbackTrigger,
+  type GetCircuitResult,
+  Hystrix,
+  type HystrixGoCommandConfig,
+  type HystrixOptions,
+  LATENCY_PERCENTILES,
+  type LatencyStats,
+  Logger,
+  ManualClock,
+  type MetricCollector,
+  type MetricCollectorFactory,
+  type MetricCollectorRegistry,
+  type MetricResult,
+  type RunContext,
+  type RunFunction,
+  type Settings,
+  close,
+  configure,
+  configureCommand,
+  defaultHystrix,
+  defaultSettings,
+  doCommand as do,
+  doC,
+  doCommand,
+  flush,
+  getCircuit,
+  getCircuitSettings,
+  getCircuits,
+  go,
+  goC,
+  metricCollectors,
+  setDefaults,
+  setLogger,
+};
