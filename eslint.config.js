@@ -2,13 +2,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['scratch/**', 'dist/**', 'coverage/**', 'test-results/**', 'node_modules/**'] },
+  {
+    ignores: [
+      'scratch/**',
+      'dist/**',
+      'docs/api/**',
+      'coverage/**',
+      'test-results/**',
+      'node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'typedoc.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -34,5 +43,5 @@ export default tseslint.config(
       '@typescript-eslint/no-empty-function': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'typedoc.config.js'], ...tseslint.configs.disableTypeChecked },
 );
