@@ -5,6 +5,8 @@
  *
  *   npm run demo                    # runs until Ctrl-C; open the printed address in a browser
  *   npm run demo -- --seconds 30    # stops by itself after 30 s
+ *   npm run demo -- --port 8081     # the dashboard on a fixed port (default: any free port)
+ *   npm run demo -- --host 0.0.0.0  # the dashboard on every interface (default: 127.0.0.1 only)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +55,17 @@ function argument(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The dashboard's port from `--port`: 0 (any free port) when absent. */
+function portArgument(): number {
+  const value = argument('--port');
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new RangeError(`--port must be an integer from 0 to 65535, got ${value}`);
+  }
+  return port;
+}
+
 /** The flaky upstream: /inventory, /pricing and /reviews, whose health follows the phase of the minute. */
 async function startUpstream(phase: () => Phase): Promise<{ url: string; close(): void }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -86,6 +99,9 @@ async function main(): Promise<void> {
   const seconds = argument('--seconds');
   const limit = seconds === undefined ? Infinity : Number(seconds);
   if (!(limit > 0)) throw new RangeError('--seconds must be a positive number');
+  const port = portArgument();
+  // The stream shows a service's internals: only this machine sees it unless asked otherwise.
+  const host = argument('--host') ?? '127.0.0.1';
   const start = Date.now();
   const phase = (): Phase => {
     const second = ((Date.now() - start) / 1000) % 60;
@@ -105,7 +121,7 @@ async function main(): Promise<void> {
     pricing: { ...shared, timeout: 250 },
     reviews: { ...shared, timeout: 300, errorPercentThreshold: 50 },
   });
-  const dashboard = await startStreamServer({ hystrix: h });
+  const dashboard = await startStreamServer({ hystrix: h, host, port });
 
   const fallbacks: Readonly<Record<Route, unknown>> = {
     inventory: { inventory: 'unknown' },
@@ -155,7 +171,9 @@ async function main(): Promise<void> {
       const { state } = h.getCircuit(route).circuit;
       const c = counts.get(route)!;
       const answered = c.ok - c.fallback;
-      const line = `${route} ${state.padEnd(9)} ${String(answered).padStart(2)} ok ${String(c.fallback).padStart(2)} fallback`;
+      const line =
+        `${route} ${state.padEnd(9)} ${String(answered).padStart(2)} ok ` +
+        `${String(c.fallback).padStart(2)} fallback ${String(c.shorted).padStart(2)} short-circuited`;
       c.ok = c.fallback = c.shorted = 0;
       return line;
     });

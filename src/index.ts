@@ -6,6 +6,7 @@
  * The functions exported here act on one default registry; `new Hystrix()` makes an isolated one.
  *
  * @packageDocumentation
+ * @module hystrix-ts
  */
 import type { CircuitBreaker as Circuit } from './circuit.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';

@@ -5,6 +5,7 @@
  * reporter writes them.
  *
  * @packageDocumentation
+ * @module hystrix-ts/graphite
  */
 import { GraphiteExporter } from './graphite/exporter.js';
 import { checkGraphiteOptions, type GraphiteOptions } from './graphite/options.js';

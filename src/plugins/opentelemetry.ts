@@ -4,6 +4,7 @@
  * collects. No timers: the SDK's reader decides when to read.
  *
  * @packageDocumentation
+ * @module hystrix-ts/opentelemetry
  */
 import {
   type Attributes,

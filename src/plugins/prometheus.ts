@@ -4,6 +4,7 @@
  * gauges of the circuits, read at scrape time. No timers: nothing runs between scrapes.
  *
  * @packageDocumentation
+ * @module hystrix-ts/prometheus
  */
 import type { Metric } from 'prom-client';
 import { collectorFactory, type ExportState } from './prometheus/collector.js';

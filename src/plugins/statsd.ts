@@ -5,6 +5,7 @@
  * it ends; nothing runs between executions.
  *
  * @packageDocumentation
+ * @module hystrix-ts/statsd
  */
 import type { StatsD as HotShotsClient } from 'hot-shots';
 import type { StatsdClient } from './statsd/client.js';

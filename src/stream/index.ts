@@ -3,6 +3,7 @@
  * and a live dashboard page, served by one `node:http` handler.
  *
  * @packageDocumentation
+ * @module hystrix-ts/stream
  */
 export { HystrixStream, type HystrixStreamOptions, type StreamHandler } from './event-stream.js';
 export { type StreamServer, type StreamServerOptions, startStreamServer } from './server.js';

@@ -3,17 +3,29 @@
  * `hystrixcircuit:<name>`.
  */
 export const DATADOG_METRICS = Object.freeze({
+  /** Gauge: 0 after a success, 1 after a short-circuit. */
   circuitOpen: 'hystrix.circuitOpen',
+  /** Counter: executions of every kind. */
   attempts: 'hystrix.attempts',
+  /** Counter: failures, rejections, short-circuits and timeouts. */
   errors: 'hystrix.errors',
+  /** Counter: runs that succeeded. */
   successes: 'hystrix.successes',
+  /** Counter: runs that failed. */
   failures: 'hystrix.failures',
+  /** Counter: calls rejected by the concurrency limit. */
   rejects: 'hystrix.rejects',
+  /** Counter: calls short-circuited by an open circuit. */
   shortCircuits: 'hystrix.shortCircuits',
+  /** Counter: calls that timed out. */
   timeouts: 'hystrix.timeouts',
+  /** Counter: fallbacks that succeeded. */
   fallbackSuccesses: 'hystrix.fallbackSuccesses',
+  /** Counter: fallbacks that failed. */
   fallbackFailures: 'hystrix.fallbackFailures',
+  /** Timing (ms): from the call to its outcome, fallback included. */
   totalDuration: 'hystrix.totalDuration',
+  /** Timing (ms): how long `run` took, for runs that decided the outcome. */
   runDuration: 'hystrix.runDuration',
 } as const);
 
