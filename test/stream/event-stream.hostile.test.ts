@@ -266,7 +266,8 @@ describe('the stream handler over a real socket', () => {
     ['a 20 KB header', `X-Big: ${'b'.repeat(20 * 1024)}\r\n`, [431]],
     ['a 1 MB header', `X-Big: ${'b'.repeat(1 << 20)}\r\n`, [431]],
     ['5,000 small headers', 'X-N: 1\r\n'.repeat(5000), [431]],
-    ['1,500 small headers (under the size limit)', 'X-N: 1\r\n'.repeat(1500), [200]],
+    // 900: under the header count (1,000 since Node 22) and size limits of every supported Node.
+    ['900 small headers (under the limits)', 'X-N: 1\r\n'.repeat(900), [200]],
     ['a header line without a colon', 'Not a header\r\n', [400]],
     ['a space in a header name', 'Bad Name: x\r\n', [400]],
     ['a NUL in a header value', 'X-Nul: a\u0000b\r\n', [400]],
