@@ -25,8 +25,6 @@ export default tseslint.config(
       },
     },
     rules: {
-      // Typed-array reads under noUncheckedIndexedAccess are in bounds by construction.
-      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-confusing-void-expression': 'off',
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
@@ -41,6 +39,7 @@ export default tseslint.config(
     files: ['test/**', 'bench/**', 'examples/**'],
     rules: {
       '@typescript-eslint/no-floating-promises': 'off',
+      // Tests read back what they just wrote: a wrong read fails the test anyway.
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-empty-function': 'off',

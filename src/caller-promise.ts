@@ -9,9 +9,14 @@ export type Mode = typeof MODE_DO | typeof MODE_GO;
 
 type Settle = (value: unknown) => void;
 
+/** Stands for the caller's functions while there are none: before a deferred promise, and once it is settled. */
+const NOT_DEFERRED: Settle = () => {
+  // `settling` says whether there is a deferred promise; nothing calls this.
+};
+
 // `new Promise` with a shared executor: no closure per call.
-let capturedResolve: Settle | null = null;
-let capturedReject: Settle | null = null;
+let capturedResolve: Settle = NOT_DEFERRED;
+let capturedReject: Settle = NOT_DEFERRED;
 function capture(resolve: Settle, reject: Settle): void {
   capturedResolve = resolve;
   capturedReject = reject;
@@ -61,15 +66,15 @@ function rejectSoon(error: unknown): Promise<unknown> {
  */
 export class CallerPromise {
   private readonly mode: Mode;
-  private resolve: Settle | null;
-  private reject: Settle | null;
+  private resolve: Settle;
+  private reject: Settle;
   private settling: Settling;
   private syncResult: unknown;
 
   constructor(mode: Mode) {
     this.mode = mode;
-    this.resolve = null;
-    this.reject = null;
+    this.resolve = NOT_DEFERRED;
+    this.reject = NOT_DEFERRED;
     this.settling = PENDING;
     this.syncResult = undefined;
   }
@@ -101,7 +106,7 @@ export class CallerPromise {
       this.syncResult = result;
       return;
     }
-    const resolve = this.resolve!;
+    const resolve = this.resolve;
     this.forgetCaller();
     resolve(result);
   }
@@ -113,13 +118,13 @@ export class CallerPromise {
       this.syncResult = error;
       return;
     }
-    const settle = this.mode === MODE_GO ? this.resolve! : this.reject!;
+    const settle = this.mode === MODE_GO ? this.resolve : this.reject;
     this.forgetCaller();
     settle(this.mode === MODE_GO ? toError(error) : error);
   }
 
   /** Drops the caller's functions, so that an ended call still queued behind a slow one holds little. */
   protected forgetCaller(): void {
-    this.resolve = this.reject = null;
+    this.resolve = this.reject = NOT_DEFERRED;
   }
 }

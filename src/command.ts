@@ -213,8 +213,9 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     this.returnTicket(now);
     if (this.phase !== RUNNING) return;
     this.phase = DONE;
-    if (this.waiting) this.queue!.done(this);
-    if (this.callerSignal !== null) this.unlisten();
+    this.queue?.done(this);
+    const signal = this.callerSignal;
+    if (signal !== null) this.unlisten(signal);
     const ms = elapsed(this.start, now);
     if (this.probeEpoch >= 0) circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
     circuit.exchange.report(now, SUCCESS, NO_FALLBACK, ms, ms);
@@ -242,8 +243,9 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     this.event = event;
     this.error = error;
     this.runMs = runMs;
-    if (this.waiting) this.queue!.done(this);
-    if (this.callerSignal !== null) this.unlisten();
+    this.queue?.done(this);
+    const signal = this.callerSignal;
+    if (signal !== null) this.unlisten(signal);
     if (this.probeEpoch >= 0) this.circuit.probeOutcome(this.probeEpoch, event, now);
   }
 
@@ -307,8 +309,8 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     watchSignal(signal, this);
   }
 
-  private unlisten(): void {
-    unwatchSignal(this.callerSignal!, this);
+  private unlisten(signal: AbortSignal): void {
+    unwatchSignal(signal, this);
     this.callerSignal = null;
   }
 

@@ -11,7 +11,7 @@ export interface Deadline {
   nextDeadline: Deadline | null;
   /** Still waiting for an outcome; false once it ended in any way. */
   waiting: boolean;
-  /** The queue it waits in. */
+  /** The queue it was pushed in (null before that); telling it `done` once the entry has ended does nothing. */
   queue: DeadlineQueue | null;
   /** The deadline passed while it was still waiting. */
   expire(): void;
@@ -29,11 +29,27 @@ export interface Deadline {
 /** Ended entries tolerated beyond twice the waiting ones before the queue is compacted. */
 const COMPACT_SLACK = 64;
 
+/** The tail of an empty queue, so that the tail of one that is not needs no check: never linked or expired. */
+const NO_TAIL: Deadline = {
+  deadlineAt: 0,
+  nextDeadline: null,
+  waiting: false,
+  queue: null,
+  expire() {
+    // Never in a queue.
+  },
+  cancel() {
+    // Never in a queue.
+  },
+};
+
 export class DeadlineQueue {
   private head: Deadline | null = null;
-  private tail: Deadline | null = null;
+  /** The last entry linked; {@link NO_TAIL} while `head` is null. */
+  private tail: Deadline = NO_TAIL;
   private timer: ClockTimer | null = null;
-  private refed = false;
+  /** The armed timer while it keeps the process alive (something waits), else null. */
+  private refedTimer: ClockTimer | null = null;
   /** Entries still waiting. */
   private live = 0;
   /** Entries linked, waiting or ended. */
@@ -63,16 +79,16 @@ export class DeadlineQueue {
       this.head = this.tail = entry;
     } else {
       this.head = head;
-      this.tail!.nextDeadline = entry;
+      this.tail.nextDeadline = entry;
       this.tail = entry;
     }
     // Behind an entry that still waits, ended ones would stay until its deadline: timeout x call rate of them.
     // Unlinking them once they outnumber the waiting ones keeps the queue within twice what waits, at O(1) a push.
     if (++this.stored > 2 * this.live + COMPACT_SLACK) this.compact();
     if (this.timer === null) this.arm(now);
-    else if (!this.refed) {
+    else if (this.refedTimer === null) {
       this.timer.ref();
-      this.refed = true;
+      this.refedTimer = this.timer;
     }
   }
 
@@ -80,9 +96,9 @@ export class DeadlineQueue {
   done(entry: Deadline): void {
     if (!entry.waiting) return;
     entry.waiting = false;
-    if (--this.live === 0 && this.refed) {
-      this.timer!.unref();
-      this.refed = false;
+    if (--this.live === 0 && this.refedTimer !== null) {
+      this.refedTimer.unref();
+      this.refedTimer = null;
     }
   }
 
@@ -112,7 +128,7 @@ export class DeadlineQueue {
       e = next;
     }
     this.head = kept;
-    this.tail = last;
+    this.tail = last ?? NO_TAIL;
     this.stored = this.live;
   }
 
@@ -120,7 +136,8 @@ export class DeadlineQueue {
   cancelAll(reason: unknown): void {
     const waiting: Deadline[] = [];
     for (let e = this.head; e !== null; e = e.nextDeadline) if (e.waiting) waiting.push(e);
-    this.head = this.tail = null;
+    this.head = null;
+    this.tail = NO_TAIL;
     this.live = 0;
     this.stored = 0;
     this.stopTimer();
@@ -133,7 +150,7 @@ export class DeadlineQueue {
   private stopTimer(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.refed = false;
+    this.refedTimer = null;
   }
 
   private arm(now: number): void {
@@ -141,14 +158,19 @@ export class DeadlineQueue {
     if (head === null) return;
     const delay = Math.max(0, head.deadlineAt - now);
     this.dueAt = now + delay;
-    this.timer = this.clock.setTimeout(this.onTimer, delay);
-    this.refed = this.live > 0;
-    if (!this.refed) this.timer.unref();
+    const timer = this.clock.setTimeout(this.onTimer, delay);
+    this.timer = timer;
+    if (this.live > 0) {
+      this.refedTimer = timer;
+    } else {
+      this.refedTimer = null;
+      timer.unref();
+    }
   }
 
   private readonly onTimer = (): void => {
     this.timer = null;
-    this.refed = false;
+    this.refedTimer = null;
     // The timer's own delay has elapsed, whatever a clock standing still (or lagging) says.
     const now = Math.max(this.clock.now(), this.dueAt);
     // Expired entries are unlinked first and expired after the timer is re-armed, so that whatever their
@@ -174,7 +196,7 @@ export class DeadlineQueue {
       }
     }
     this.head = head;
-    if (head === null) this.tail = null;
+    if (head === null) this.tail = NO_TAIL;
     else this.arm(now);
     while (expired !== null) {
       const next: Deadline | null = expired.nextDeadline;

@@ -51,8 +51,8 @@ export const FALLBACK_SUCCESS = 1;
 /** @internal */
 export const FALLBACK_FAILURE = 2;
 
-/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
-export const EVENT_TYPES: readonly EventType[] = Object.freeze([
+/** @internal Event names by code: the codes are the positions in {@link EVENT_TYPES}. */
+export const EVENT_NAMES = Object.freeze([
   'success',
   'failure',
   'rejected',
@@ -60,16 +60,16 @@ export const EVENT_TYPES: readonly EventType[] = Object.freeze([
   'timeout',
   'context_canceled',
   'context_deadline_exceeded',
-]);
+] as const) satisfies Readonly<Record<EventCode, EventType>>;
+
+/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
+export const EVENT_TYPES: readonly EventType[] = EVENT_NAMES;
 
 /** Both fallback event types. */
 export const FALLBACK_EVENT_TYPES: readonly FallbackEventType[] = Object.freeze([
   'fallback-success',
   'fallback-failure',
 ]);
-
-/** @internal Event names by code: the codes are the positions in {@link EVENT_TYPES}. */
-export const EVENT_NAMES: readonly EventType[] = EVENT_TYPES;
 
 /** @internal Fallback event names by code (index 0: no fallback ran). */
 export const FALLBACK_EVENT_NAMES: readonly (FallbackEventType | undefined)[] = [

@@ -41,7 +41,7 @@ export class FallbackAttempt implements Deadline, RunContext {
   ended(ok: boolean, value: unknown): void {
     if (this.over) return;
     this.over = true;
-    if (this.waiting) this.queue!.done(this);
+    this.queue?.done(this);
     this.owner.fallbackEnded(ok, value);
   }
 

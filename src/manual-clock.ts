@@ -67,8 +67,11 @@ export class ManualClock implements Clock {
   setTimeout(callback: () => void, ms: number): ClockTimer {
     const delay = ms >= 1 && ms <= 2_147_483_647 ? ms : 1;
     const timer = new ManualTimer(this.mono + delay, this.seq++, callback);
+    // After the last timer due no later: timers due at the same time fire in the order they were armed.
     let i = this.timers.length;
-    while (i > 0 && this.timers[i - 1]!.due > timer.due) i--;
+    for (let before = this.timers[i - 1]; before !== undefined && before.due > timer.due;) {
+      before = this.timers[--i - 1];
+    }
     this.timers.splice(i, 0, timer);
     return timer;
   }

@@ -102,23 +102,23 @@ export function readStats(
   pool: ExecutorPool,
   now: number,
 ): CircuitStats {
-  const counts = metrics.snapshotAt(now);
-  const requests = counts[LANE.REQUESTS]!;
-  const errors = counts[LANE.ERRORS]!;
+  const count = (lane: number): number => metrics.countAt(now, lane);
+  const requests = count(LANE.REQUESTS);
+  const errors = count(LANE.ERRORS);
   return {
     ...state,
     requests,
     errors,
     errorPercent: errorPercent(requests, errors),
-    successes: counts[LANE.SUCCESSES]!,
-    failures: counts[LANE.FAILURES]!,
-    rejects: counts[LANE.REJECTS]!,
-    shortCircuits: counts[LANE.SHORT_CIRCUITS]!,
-    timeouts: counts[LANE.TIMEOUTS]!,
-    fallbackSuccesses: counts[LANE.FALLBACK_SUCCESSES]!,
-    fallbackFailures: counts[LANE.FALLBACK_FAILURES]!,
-    contextCanceled: counts[LANE.CONTEXT_CANCELEDS]!,
-    contextDeadlineExceeded: counts[LANE.CONTEXT_DEADLINES]!,
+    successes: count(LANE.SUCCESSES),
+    failures: count(LANE.FAILURES),
+    rejects: count(LANE.REJECTS),
+    shortCircuits: count(LANE.SHORT_CIRCUITS),
+    timeouts: count(LANE.TIMEOUTS),
+    fallbackSuccesses: count(LANE.FALLBACK_SUCCESSES),
+    fallbackFailures: count(LANE.FALLBACK_FAILURES),
+    contextCanceled: count(LANE.CONTEXT_CANCELEDS),
+    contextDeadlineExceeded: count(LANE.CONTEXT_DEADLINES),
     runLatency: latency(metrics.runDuration),
     totalLatency: latency(metrics.totalDuration),
     activeCount: pool.activeCount,
@@ -131,18 +131,20 @@ export function readStats(
 
 /** @internal */
 export function latency(timing: TimingReader): LatencyStats {
-  const [p0, p25, p50, p75, p90, p95, p99, p99_5, p100] = timing.percentiles(LATENCY_PERCENTILES);
+  // One value per percentile asked for; the 0 defaults are what an empty window reports.
+  const [p0 = 0, p25 = 0, p50 = 0, p75 = 0, p90 = 0, p95 = 0, p99 = 0, p99_5 = 0, p100 = 0] =
+    timing.percentiles(LATENCY_PERCENTILES);
   return {
     count: timing.count(),
     mean: timing.mean(),
-    p0: p0!,
-    p25: p25!,
-    p50: p50!,
-    p75: p75!,
-    p90: p90!,
-    p95: p95!,
-    p99: p99!,
-    p99_5: p99_5!,
-    p100: p100!,
+    p0,
+    p25,
+    p50,
+    p75,
+    p90,
+    p95,
+    p99,
+    p99_5,
+    p100,
   };
 }

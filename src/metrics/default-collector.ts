@@ -1,16 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import {
-  CONTEXT_CANCELED,
-  CONTEXT_DEADLINE_EXCEEDED,
-  type EventCode,
-  FAILURE,
-  type FallbackCode,
-  IS_ERROR,
-  REJECTED,
-  SHORT_CIRCUIT,
-  SUCCESS,
-  TIMEOUT,
-} from '../events.js';
+import { type EventCode, type FallbackCode, IS_ERROR, NO_FALLBACK } from '../events.js';
 import { RollingNumber } from '../rolling/number.js';
 import { RollingTiming, type TimingReader } from '../rolling/timing.js';
 import type { MetricCollector, MetricResult } from './metric-result.js';
@@ -33,16 +22,22 @@ const LANES = 11;
 const RUN = 0;
 const TOTAL = 1;
 
-const EVENT_LANE: readonly number[] = [];
-(EVENT_LANE as number[])[SUCCESS] = SUCCESSES;
-(EVENT_LANE as number[])[FAILURE] = FAILURES;
-(EVENT_LANE as number[])[REJECTED] = REJECTS;
-(EVENT_LANE as number[])[SHORT_CIRCUIT] = SHORT_CIRCUITS;
-(EVENT_LANE as number[])[TIMEOUT] = TIMEOUTS;
-(EVENT_LANE as number[])[CONTEXT_CANCELED] = CONTEXT_CANCELEDS;
-(EVENT_LANE as number[])[CONTEXT_DEADLINE_EXCEEDED] = CONTEXT_DEADLINES;
+// The lane of each primary event, by event code: SUCCESS, FAILURE, REJECTED, SHORT_CIRCUIT, TIMEOUT,
+// CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED.
+const EVENT_LANE = [
+  SUCCESSES,
+  FAILURES,
+  REJECTS,
+  SHORT_CIRCUITS,
+  TIMEOUTS,
+  CONTEXT_CANCELEDS,
+  CONTEXT_DEADLINES,
+] as const satisfies Readonly<Record<EventCode, number>>;
 
-const FALLBACK_LANE: readonly number[] = [-1, FALLBACK_SUCCESSES, FALLBACK_FAILURES];
+// The lane of each fallback outcome, by fallback code (none for NO_FALLBACK).
+const FALLBACK_LANE = [-1, FALLBACK_SUCCESSES, FALLBACK_FAILURES] as const satisfies Readonly<
+  Record<FallbackCode, number>
+>;
 
 /** Options of a {@link DefaultMetricCollector}: its clock and the shape of its two windows. */
 export interface DefaultMetricCollectorOptions {
@@ -176,9 +171,9 @@ export class DefaultMetricCollector implements MetricCollector {
     const c = this.counts;
     c.rotate(now);
     c.bump(REQUESTS, 1);
-    c.bump(EVENT_LANE[event]!, 1);
+    c.bump(EVENT_LANE[event], 1);
     if (IS_ERROR[event]) c.bump(ERRORS, 1);
-    if (fallback !== 0) c.bump(FALLBACK_LANE[fallback]!, 1);
+    if (fallback !== NO_FALLBACK) c.bump(FALLBACK_LANE[fallback], 1);
     this.latency.addPairAt(now, runMs, totalMs);
   }
 
@@ -192,11 +187,9 @@ export class DefaultMetricCollector implements MetricCollector {
     return this.counts.sumAt(now, ERRORS);
   }
 
-  /** @internal Every count at `now`, by lane, in one read. */
-  snapshotAt(now: number): Float64Array {
-    const out = new Float64Array(LANES);
-    for (let lane = 0; lane < LANES; lane++) out[lane] = this.counts.sumAt(now, lane);
-    return out;
+  /** @internal The count of one lane (see {@link LANE}) at `now`. */
+  countAt(now: number, lane: number): number {
+    return this.counts.sumAt(now, lane);
   }
 }
 

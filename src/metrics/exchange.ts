@@ -101,9 +101,11 @@ export class MetricExchange {
 
   /** Removes the collector of a factory. */
   detach(factory: MetricCollectorFactory): void {
-    const collector = this.byFactory?.get(factory);
+    const byFactory = this.byFactory;
+    if (byFactory === null) return;
+    const collector = byFactory.get(factory);
     if (collector === undefined) return;
-    this.byFactory!.delete(factory);
+    byFactory.delete(factory);
     this.collectors = this.collectors.filter((c) => c !== collector);
   }
 
@@ -142,7 +144,7 @@ export class MetricExchange {
       totalDuration: totalMs,
       runDuration: runMs >= 0 ? runMs : undefined,
       concurrencyInUse: pool.max > 0 ? pool.activeCount / pool.max : 0,
-      event: EVENT_NAMES[event]!,
+      event: EVENT_NAMES[event],
       fallbackEvent: FALLBACK_EVENT_NAMES[fallback],
     };
     // One result serves every collector: frozen, so that one cannot change what the next one sees.

@@ -15,9 +15,9 @@ import {
   ValueType,
 } from '@opentelemetry/api';
 import { defaultHystrix, type Hystrix, type MetricCollector, type MetricResult } from 'hystrix-ts';
-import { CIRCUIT_STATES, EVENT_INDEX, EVENTS } from './shared/events.js';
-import { checkHystrixOption, checkOptionsObject } from './shared/option-checks.js';
 import { describeValue } from 'hystrix-ts/internal';
+import { CIRCUIT_STATES, countEvent, EVENTS } from './shared/events.js';
+import { checkHystrixOption, checkOptionsObject } from './shared/option-checks.js';
 
 /** Options of {@link registerOpenTelemetry}. */
 export interface OpenTelemetryOptions {
@@ -70,9 +70,8 @@ class Totals {
   }
 
   count(event: string): void {
-    const i = EVENT_INDEX.get(event);
-    if (i !== undefined) this.events[i]!++;
-    else (this.other ??= new Map()).set(event, (this.other.get(event) ?? 0) + 1);
+    if (!countEvent(this.events, event))
+      (this.other ??= new Map()).set(event, (this.other.get(event) ?? 0) + 1);
   }
 }
 
@@ -181,8 +180,8 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     for (const totals of commands.values()) {
       result.observe(requests, totals.requests, totals.attributes);
       const counts = totals.events;
-      for (let i = 0; i < counts.length; i++) {
-        result.observe(events, counts[i]!, totals.eventAttributes[i]);
+      for (const [i, n] of counts.entries()) {
+        result.observe(events, n, totals.eventAttributes[i]);
       }
       if (totals.other !== null) {
         for (const [event, n] of totals.other) {

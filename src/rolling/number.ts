@@ -15,7 +15,8 @@ export class RollingNumber extends BucketRing {
   /** How many counters share the window. */
   readonly lanes: number;
   private values: Float64Array | null = null;
-  private totals: Float64Array | null = null;
+  /** The running sum of each lane: allocated with `values`, empty until then. */
+  private totals: Float64Array = NO_TOTALS;
 
   /** @param options - clock, window length (default 10000 ms), buckets (default 10) and lanes (default 1). */
   constructor(options: RollingNumberOptions = {}) {
@@ -48,6 +49,7 @@ export class RollingNumber extends BucketRing {
     const values = this.values;
     if (values === null) return 0;
     let sum = 0;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < values.length
     for (let i = lane; i < values.length; i += this.lanes) sum += values[i]!;
     return sum;
   }
@@ -59,7 +61,11 @@ export class RollingNumber extends BucketRing {
     const values = this.values;
     if (values === null) return 0;
     let max = 0;
-    for (let i = lane; i < values.length; i += this.lanes) if (values[i]! > max) max = values[i]!;
+    for (let i = lane; i < values.length; i += this.lanes) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < values.length
+      const v = values[i]!;
+      if (v > max) max = v;
+    }
     return max;
   }
 
@@ -88,16 +94,21 @@ export class RollingNumber extends BucketRing {
   /** @internal Adds `n` to the current bucket; call `rotate(now)` first. */
   bump(lane: number, n: number): void {
     const values = this.values ?? this.allocate();
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
     values[this.slot * this.lanes + lane]! += n;
-    this.totals![lane]! += n;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
+    this.totals[lane]! += n;
   }
 
   /** @internal Raises the current bucket to `n`; call `rotate(now)` first. */
   raise(lane: number, n: number): void {
     const values = this.values ?? this.allocate();
     const i = this.slot * this.lanes + lane;
-    if (n > values[i]!) {
-      this.totals![lane]! += n - values[i]!;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
+    const current = values[i]!;
+    if (n > current) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
+      this.totals[lane]! += n - current;
       values[i] = n;
     }
   }
@@ -108,20 +119,22 @@ export class RollingNumber extends BucketRing {
    */
   sumAt(now: number, lane: number): number {
     this.rotate(now);
-    return this.totals === null ? 0 : this.totals[lane]!;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
+    return this.values === null ? 0 : this.totals[lane]!;
   }
 
   protected clearAll(): void {
     this.values?.fill(0);
-    this.totals?.fill(0);
+    this.totals.fill(0);
   }
 
   protected clearSlot(slot: number): void {
     const values = this.values;
     if (values === null) return;
-    const totals = this.totals!;
+    const totals = this.totals;
     const base = slot * this.lanes;
     for (let lane = 0; lane < this.lanes; lane++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
       totals[lane]! -= values[base + lane]!;
       values[base + lane] = 0;
     }
@@ -140,6 +153,9 @@ export class RollingNumber extends BucketRing {
     }
   }
 }
+
+/** The totals of every number before its first write. */
+const NO_TOTALS = new Float64Array(0);
 
 function checkValue(n: number): void {
   if (typeof n !== 'number' || !Number.isFinite(n)) {

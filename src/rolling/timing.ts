@@ -39,8 +39,8 @@ export class RollingTiming extends BucketRing {
   readonly lanes: number;
   /** Histograms by slot, each `lanes * BINS` long, allocated on the slot's first write. */
   private histograms: (Uint32Array | null)[] | null = null;
-  /** Summaries: `FIELDS` numbers per lane per slot. */
-  private summary: Float64Array | null = null;
+  /** Summaries: `FIELDS` numbers per lane per slot; empty until the first write. */
+  private summary: Float64Array = NO_SUMMARY;
 
   /** @param options - clock, window length (default 60000 ms), buckets (default 6) and lanes (default 1). */
   constructor(options: RollingTimingOptions = {}) {
@@ -81,7 +81,8 @@ export class RollingTiming extends BucketRing {
    * `ceil(p / 100 * n)` of the sorted durations (ordinal 1 for p = 0).
    */
   percentile(p: number, lane = 0): number {
-    return this.percentiles([p], lane)[0]!;
+    const [value = 0] = this.percentiles([p], lane);
+    return value;
   }
 
   /** Several percentiles in one pass over the histogram (see {@link RollingTiming.percentile}). */
@@ -109,13 +110,15 @@ export class RollingTiming extends BucketRing {
     pending.sort((a, b) => a.ordinal - b.ordinal);
     const offset = lane * BINS;
     let next = 0;
+    let wanted = pending[next];
     let seen = 0;
     const histograms = this.histograms ?? [];
-    for (let bin = 0; bin < BINS && next < pending.length; bin++) {
+    for (let bin = 0; bin < BINS && wanted !== undefined; bin++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes, bin < BINS
       for (const h of histograms) if (h !== null) seen += h[offset + bin]!;
-      while (next < pending.length && seen >= pending[next]!.ordinal) {
-        out[pending[next]!.index] = Math.min(max, Math.max(min, binMiddleMs(bin)));
-        next++;
+      while (wanted !== undefined && seen >= wanted.ordinal) {
+        out[wanted.index] = Math.min(max, Math.max(min, binMiddleMs(bin)));
+        wanted = pending[++next];
       }
     }
     return out;
@@ -156,54 +159,63 @@ export class RollingTiming extends BucketRing {
 
   protected clearAll(): void {
     if (this.histograms !== null) for (const h of this.histograms) h?.fill(0);
-    this.summary?.fill(0);
+    this.summary.fill(0);
   }
 
   protected clearSlot(slot: number): void {
     this.histograms?.[slot]?.fill(0);
     const width = this.lanes * FIELDS;
-    this.summary?.fill(0, slot * width, slot * width + width);
+    this.summary.fill(0, slot * width, slot * width + width);
   }
 
   /** Adds duration `d` in bin `bin` of `lane` to the current bucket. */
   private put(lane: number, bin: number, d: number): void {
     const slot = this.slot;
     const histogram = this.histograms?.[slot] ?? this.allocate(slot);
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes, bin < BINS
     histogram[lane * BINS + bin]!++;
-    const summary = this.summary!;
+    // Allocated with the slot's histogram: `buckets * lanes * FIELDS` long, so every read below is in bounds.
+    const summary = this.summary;
     const base = (slot * this.lanes + lane) * FIELDS;
-    if (summary[base + COUNT] === 0) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
+    const count = summary[base + COUNT]!;
+    if (count === 0) {
       summary[base + MIN] = d;
       summary[base + MAX] = d;
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
       if (d < summary[base + MIN]!) summary[base + MIN] = d;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
       if (d > summary[base + MAX]!) summary[base + MAX] = d;
     }
-    summary[base + COUNT]!++;
+    summary[base + COUNT] = count + 1;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
     summary[base + SUM]! += d;
   }
 
   private allocate(slot: number): Uint32Array {
-    this.summary ??= new Float64Array(this.buckets * this.lanes * FIELDS);
+    if (this.summary.length === 0)
+      this.summary = new Float64Array(this.buckets * this.lanes * FIELDS);
     const histograms = (this.histograms ??= new Array<Uint32Array | null>(this.buckets).fill(null));
     return (histograms[slot] = new Uint32Array(this.lanes * BINS));
   }
 
   private total(field: number, lane: number): number {
     const summary = this.summary;
-    if (summary === null) return 0;
     let total = 0;
     const stride = this.lanes * FIELDS;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < summary.length
     for (let i = lane * FIELDS + field; i < summary.length; i += stride) total += summary[i]!;
     return total;
   }
 
   private extreme(field: typeof MIN | typeof MAX, lane: number): number {
-    const summary = this.summary!;
+    const summary = this.summary;
     let best = field === MIN ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     const stride = this.lanes * FIELDS;
     for (let base = lane * FIELDS; base < summary.length; base += stride) {
       if (summary[base + COUNT] === 0) continue;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- base + field < base + FIELDS <= length
       const v = summary[base + field]!;
       if (field === MIN ? v < best : v > best) best = v;
     }
@@ -218,6 +230,9 @@ export class RollingTiming extends BucketRing {
     }
   }
 }
+
+/** The summary of every timing before its first write. */
+const NO_SUMMARY = new Float64Array(0);
 
 /** One lane of a {@link RollingTiming}, read-only. */
 class TimingLane implements TimingReader {

@@ -40,8 +40,9 @@ export class GraphiteCollector implements MetricCollector {
   update(r: MetricResult): void {
     const exporter = this.exporter;
     if (!exporter.running) return;
-    for (let i = 0; i < COUNTERS.length; i++) {
-      const field = COUNTERS[i]!;
+    let i = -1;
+    for (const field of COUNTERS) {
+      i++;
       const value = r[field];
       // As hystrix-go: a counter exists (and is written) from its first increment on.
       if (value === 0) continue;

@@ -76,13 +76,15 @@ export class Timer {
 
 /** go-metrics' `SamplePercentiles`: position p * (n + 1), interpolated between neighbours. */
 function percentile(sorted: readonly number[], p: number): number {
-  const size = sorted.length;
-  const pos = p * (size + 1);
-  if (pos < 1) return sorted[0]!;
-  if (pos >= size) return sorted[size - 1]!;
-  const lower = sorted[Math.floor(pos) - 1]!;
-  const upper = sorted[Math.floor(pos)]!;
-  return lower + (pos - Math.floor(pos)) * (upper - lower);
+  const pos = p * (sorted.length + 1);
+  // Positions before the first value or past the last one take that value.
+  const rank = Math.min(Math.max(Math.floor(pos), 1), sorted.length);
+  const lower = sorted[rank - 1];
+  const upper = sorted[rank];
+  // No durations: `write` asks only when the interval saw some.
+  if (lower === undefined) return 0;
+  if (pos < 1 || upper === undefined) return lower;
+  return lower + (pos - rank) * (upper - lower);
 }
 
 /** go-metrics' `%.2f`. */

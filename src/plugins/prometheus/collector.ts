@@ -1,5 +1,5 @@
 import type { MetricCollector, MetricResult } from 'hystrix-ts';
-import { EVENT_INDEX } from '../shared/events.js';
+import { countEvent } from '../shared/events.js';
 import type { PrometheusMetrics } from './metrics.js';
 import { Pending } from './pending.js';
 
@@ -18,10 +18,9 @@ export function collectorFactory(
   state: ExportState,
 ): (command: string) => MetricCollector {
   const count = (pending: Pending, event: string): void => {
-    const i = EVENT_INDEX.get(event);
-    if (i !== undefined) pending.events[i]!++;
     // An event the core may add one day gets its own series rather than a wrong one.
-    else events.inc({ command: pending.labels.command, event }, 1);
+    if (!countEvent(pending.events, event))
+      events.inc({ command: pending.labels.command, event }, 1);
   };
   return (command: string): MetricCollector => {
     // One entry per name, shared by the circuits of that name (flush() makes new ones): a name seen

@@ -57,9 +57,10 @@ export function createMetrics(
     collect: () => {
       for (const pending of commands.values()) {
         const counts = pending.events;
-        for (let i = 0; i < counts.length; i++) {
-          if (counts[i] === 0) continue;
-          events.inc(pending.eventLabels[i]!, counts[i]);
+        for (const [i, labels] of pending.eventLabels.entries()) {
+          const n = counts[i];
+          if (n === undefined || n === 0) continue;
+          events.inc(labels, n);
           counts[i] = 0;
         }
       }

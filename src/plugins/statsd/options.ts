@@ -100,10 +100,10 @@ export function checkStatsdOptions(where: string, options: unknown): CheckedStat
           `got ${describeValue(client)}`,
       );
     }
-    const given = CONNECTION_KEYS.filter((key) => o[key] !== undefined);
-    if (given.length > 0) {
+    const given = CONNECTION_KEYS.find((key) => o[key] !== undefined);
+    if (given !== undefined) {
       throw new TypeError(
-        `${where}: options.${given[0]!} configures a client the export creates; with options.client, ` +
+        `${where}: options.${given} configures a client the export creates; with options.client, ` +
           `configure your client instead`,
       );
     }

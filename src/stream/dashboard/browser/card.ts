@@ -90,9 +90,10 @@ export class Card {
 
   private drawSpark(c: Circuit): void {
     const points = sparkPoints(c);
-    if (points.length === 0) return;
+    const [first] = points;
+    if (first === undefined) return;
     this.attr('line', this.line, 'points', points.join(' '));
-    const left = points[0]!.split(',')[0]!;
+    const left = first.slice(0, first.indexOf(','));
     this.attr('area', this.area, 'd', 'M' + left + ',30L' + points.join('L') + 'L120,30Z');
   }
 

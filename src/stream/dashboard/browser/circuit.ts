@@ -60,9 +60,16 @@ export interface Circuit extends Record<Count, number> {
   errorPercent: number;
   total: Latencies;
   run: Latencies;
-  /** The sparkline's points: the stream's time of each, and the request rate then. */
-  readonly times: number[];
-  readonly rates: number[];
+  /** The sparkline's points, oldest first. */
+  readonly spark: SparkPoint[];
+}
+
+/** A point of the sparkline. */
+export interface SparkPoint {
+  /** The stream's time of the message. */
+  readonly t: number;
+  /** The request rate it gave, per second. */
+  readonly rate: number;
 }
 
 /** A circuit with no figures yet. */
@@ -93,7 +100,6 @@ export function newCircuit(name: string): Circuit {
     executed: 0,
     total: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
     run: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
-    times: [],
-    rates: [],
+    spark: [],
   };
 }

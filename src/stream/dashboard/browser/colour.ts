@@ -1,7 +1,9 @@
 /** The Hystrix dashboard's colour scales, interpolated between their stops. */
 
 type Rgb = readonly [number, number, number];
-type Stops = readonly (readonly [number, Rgb])[];
+type Stop = readonly [number, Rgb];
+/** At least one stop, in increasing order. */
+type Stops = readonly [Stop, ...Stop[]];
 
 /**
  * The circle's colour by error %: green, #FFCC00, #FF9900, red at 10, 25, 40, 50. (Its radius, by the square
@@ -22,18 +24,20 @@ export const ERROR_TEXT: Stops = [
   [50, [207, 34, 46]],
 ];
 
-const rgb = (c: readonly number[]): string => 'rgb(' + c.map((v) => Math.round(v)).join(',') + ')';
+const rgb = (c: Rgb): string => 'rgb(' + c.map((v) => Math.round(v)).join(',') + ')';
 
 /** The colour at `x` on a scale: its first stop's below it, its last stop's above it. */
 export function scale(stops: Stops, x: number): string {
-  if (!(x > stops[0]![0])) return rgb(stops[0]![1]);
-  for (let i = 1; i < stops.length; i++) {
-    const [x1, c1] = stops[i]!;
+  let [x0, c0] = stops[0];
+  if (!(x > x0)) return rgb(c0);
+  for (const [x1, c1] of stops) {
     if (x <= x1) {
-      const [x0, c0] = stops[i - 1]!;
       const t = (x - x0) / (x1 - x0);
-      return rgb(c0.map((v, j) => v + (c1[j]! - v) * t));
+      const mix = (i: 0 | 1 | 2): number => c0[i] + (c1[i] - c0[i]) * t;
+      return rgb([mix(0), mix(1), mix(2)]);
     }
+    x0 = x1;
+    c0 = c1;
   }
-  return rgb(stops[stops.length - 1]![1]);
+  return rgb(c0);
 }

@@ -9,20 +9,16 @@ const SPARK_MAX_POINTS = 1200;
 
 /** Adds a point at time `t` (on the stream's clock) and drops those older than two minutes. */
 export function addPoint(c: Circuit, t: number, rate: number): void {
-  const n = c.times.length;
+  const spark = c.spark;
+  const last = spark.at(-1);
   // Time went back on the stream (such as another server after a reconnection): the line starts again.
-  if (n > 0 && t < c.times[n - 1]!) {
-    c.times.length = 0;
-    c.rates.length = 0;
-  }
-  c.times.push(t);
-  c.rates.push(rate);
-  let drop = Math.max(0, c.times.length - SPARK_MAX_POINTS);
-  while (drop < c.times.length && c.times[drop]! < t - SPARK_MS) drop++;
-  if (drop > 0) {
-    c.times.splice(0, drop);
-    c.rates.splice(0, drop);
-  }
+  if (last !== undefined && t < last.t) spark.length = 0;
+  spark.push({ t, rate });
+  // The point just added is recent: the search stops there at the latest.
+  const recent = spark.findIndex(
+    (p, i) => i >= spark.length - SPARK_MAX_POINTS && p.t >= t - SPARK_MS,
+  );
+  if (recent > 0) spark.splice(0, recent);
 }
 
 /**
@@ -30,16 +26,14 @@ export function addPoint(c: Circuit, t: number, rate: number): void {
  * first message.
  */
 export function sparkPoints(c: Circuit): string[] {
-  const n = c.times.length;
-  if (n === 0) return [];
-  const start = c.times[n - 1]! - SPARK_MS;
+  const last = c.spark.at(-1);
+  if (last === undefined) return [];
+  const start = last.t - SPARK_MS;
   let peak = 0;
-  for (const r of c.rates) if (r > peak) peak = r;
-  const points: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = (120 * (c.times[i]! - start)) / SPARK_MS;
-    const y = peak > 0 ? 29 - (26 * c.rates[i]!) / peak : 29;
-    points.push(x.toFixed(1) + ',' + y.toFixed(1));
-  }
-  return points;
+  for (const p of c.spark) if (p.rate > peak) peak = p.rate;
+  return c.spark.map((p) => {
+    const x = (120 * (p.t - start)) / SPARK_MS;
+    const y = peak > 0 ? 29 - (26 * p.rate) / peak : 29;
+    return x.toFixed(1) + ',' + y.toFixed(1);
+  });
 }
