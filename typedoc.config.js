@@ -8,8 +8,9 @@ const { config, error } = ts.readConfigFile('tsconfig.json', ts.sys.readFile);
 if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
 const paths = config.compilerOptions.paths;
 
+// `./internal` holds the helpers the package's own subpath modules share: not part of the public API.
 const entryPoints = Object.keys(pkg.exports)
-  .filter((key) => key !== './package.json')
+  .filter((key) => key !== './package.json' && key !== './internal')
   .map((key) => {
     const specifier = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`;
     const source = paths[specifier]?.[0];
@@ -29,6 +30,8 @@ export default {
   out: 'docs/api',
   readme: 'none',
   excludeInternal: true,
+  // No links to a hosted source: a clone's remote (if any) is not a forge that TypeDoc can link to.
+  disableSources: true,
   excludePrivate: true,
   treatWarningsAsErrors: true,
   validation: { notExported: true, invalidLink: true, invalidPath: true, notDocumented: true },

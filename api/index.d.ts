@@ -155,24 +155,19 @@ declare class DefaultMetricCollector implements MetricCollector {
 }
 
 /**
- * The executor pool of one circuit (hystrix-go's `executorPool`): tickets for calls in flight. A ticket is taken
- * without waiting (no free ticket: the call is rejected) and held until `run` really settles, so the limit bounds
- * the work in flight even when calls time out (hystrix-go returns it at the timeout while run goes on).
+ * The executor pool of one circuit (hystrix-go's `executorPool`), `circuit.pool`: tickets for calls in flight.
+ * A ticket is held until `run` really settles, so the limit bounds the work in flight even when calls time out.
  */
-declare class ExecutorPool$1 {
-  private tickets;
-  private limit;
-  private hung;
-  private metrics;
+interface ExecutorPool {
   /** Tickets in use: runs in flight. */
-  get activeCount(): number;
+  readonly activeCount: number;
   /**
    * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
    * that ignores its signal and never settles holds one for good).
    */
-  get hungCount(): number;
+  readonly hungCount: number;
   /** The concurrency limit: the command's `maxConcurrentRequests`. */
-  get max(): number;
+  readonly max: number;
   /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
   executed(): number;
   /** The most tickets in use at once in the rolling window (hystrix-go's `MaxActiveRequests`). */
@@ -355,27 +350,19 @@ interface CircuitStats {
 }
 
 /**
- * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): its states, with its executor pool and
- * its metric exchange beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health; when the
- * requests in the window reach `requestVolumeThreshold` and the error percentage reaches `errorPercentThreshold`,
- * it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets `halfOpenProbes` probes
- * through: all succeed and it closes, any fails and it opens again.
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`), with its executor pool and its
+ * metrics beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health;
+ * when the requests in the window reach `requestVolumeThreshold` and the error percentage reaches
+ * `errorPercentThreshold`, it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets
+ * `halfOpenProbes` probes through: all succeed and it closes, any fails and it opens again.
  */
-declare class CircuitBreaker$1 {
-  private readonly owner;
+interface CircuitBreaker {
   /** The command name. */
   readonly name: string;
   /** The executor pool: tickets in flight and their rolling metrics. */
-  readonly pool: ExecutorPool$1;
-  private current;
-  private forcedOpen;
-  private forcedClosed;
-  /** Either is forced: one check on the hot path. */
-  private forcing;
-  /** The episode of hung runs (`pool.hungEpisodes`) last reported. */
-  private hungReported;
+  readonly pool: ExecutorPool;
   /** The state: `'open'` while forced open, `'closed'` while forced closed, else the circuit's own. */
-  get state(): CircuitState;
+  readonly state: CircuitState;
   /**
    * True when the circuit is open or half-open (hystrix-go keeps `open` during its single test), or forced open.
    * Read-only: reading never changes the circuit (health is judged when a call is admitted).
@@ -393,16 +380,9 @@ declare class CircuitBreaker$1 {
   /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
   stats(): CircuitStats;
   /** The default collector's rolling metrics (hystrix-go's `DefaultMetricCollector` of this circuit). */
-  get metricCollector(): DefaultMetricCollector;
+  readonly metricCollector: DefaultMetricCollector;
   /** The settings the circuit runs with. */
-  get circuitSettings(): Settings;
-  /** Admission when forced, open or half-open: off the hot path. */
-  private admitSlowly;
-  private tripped;
-  private open;
-  private halfOpen;
-  private close;
-  private log;
+  readonly circuitSettings: Settings;
 }
 
 /** What `run` and the fallback receive. */
@@ -441,13 +421,11 @@ type FallbackTrigger = CircuitError | ContextError | {} | null | undefined;
 type FallbackFunction<T> = (error: FallbackTrigger, ctx: RunContext) => T | PromiseLike<T>;
 
 /**
- * The collector factories of one `Hystrix` (hystrix-go's `metricCollector.Registry`). Every circuit gets the
- * default collector first, then one collector from each factory. Unlike hystrix-go, a factory registered after a
- * circuit exists is attached to that circuit too.
+ * The collector factories of one `Hystrix` (hystrix-go's `metricCollector.Registry`), `metricCollectors`. Every
+ * circuit gets the default collector first, then one collector from each factory. Unlike hystrix-go, a factory
+ * registered after a circuit exists is attached to that circuit too.
  */
-declare class MetricCollectorRegistry$1 {
-  private readonly listener;
-  private readonly factories;
+interface MetricCollectorRegistry {
   /**
    * Adds a factory, called once for every circuit, those that exist included. Returns a function that removes
    * it again and detaches its collectors. A factory registered twice still makes one collector a circuit, and
@@ -480,7 +458,7 @@ type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
 /** What `getCircuit` returns (hystrix-go's `GetCircuit`, without its always-nil error). */
 interface GetCircuitResult {
   /** The circuit of the name. */
-  readonly circuit: CircuitBreaker$1;
+  readonly circuit: CircuitBreaker;
   /** True when this call created it. */
   readonly created: boolean;
 }
@@ -495,7 +473,7 @@ declare class Hystrix {
   /** The clock as read: monotonic. */
   private readonly time;
   /** The collector factories of this registry (hystrix-go's `metricCollector.Registry`). */
-  readonly metricCollectors: MetricCollectorRegistry$1;
+  readonly metricCollectors: MetricCollectorRegistry;
   private log;
   private readonly circuits;
   private readonly settings;
@@ -585,7 +563,7 @@ declare class Hystrix {
   /** The circuit of a name, created on first use (hystrix-go's `GetCircuit`). */
   getCircuit(name: string): GetCircuitResult;
   /** Every circuit of this registry, in creation order. */
-  getCircuits(): CircuitBreaker$1[];
+  getCircuits(): CircuitBreaker[];
   /**
    * Resets every circuit's metrics and forgets the circuits (hystrix-go's `Flush`); settings are kept. Calls in
    * flight finish on the circuit they started on.
@@ -675,17 +653,9 @@ declare class ManualClock implements Clock {
  * The functions exported here act on one default registry; `new Hystrix()` makes an isolated one.
  *
  * @packageDocumentation
+ * @module hystrix-ts
  */
 
-/**
- * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): get one with `getCircuit(name)`.
- * See the class for its states and methods.
- */
-type CircuitBreaker = CircuitBreaker$1;
-/** The executor pool of one circuit (hystrix-go's `executorPool`): `circuit.pool`. */
-type ExecutorPool = ExecutorPool$1;
-/** The collector factories of a registry (hystrix-go's `metricCollector.Registry`): `metricCollectors`. */
-type MetricCollectorRegistry = MetricCollectorRegistry$1;
 /**
  * The default registry, which the module-level functions act on. There is one per process, whatever the module
  * format: an application that loads this package both with `import` and with `require` (an ESM app with a

@@ -10,6 +10,7 @@ import { Hystrix } from 'hystrix-ts';
  * collects. No timers: the SDK's reader decides when to read.
  *
  * @packageDocumentation
+ * @module hystrix-ts/opentelemetry
  */
 
 /** Options of {@link registerOpenTelemetry}. */

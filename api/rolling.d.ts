@@ -22,6 +22,7 @@ declare class RollingNumber extends BucketRing {
   /** How many counters share the window. */
   readonly lanes: number;
   private values;
+  /** The running sum of each lane: allocated with `values`, empty until then. */
   private totals;
   /** @param options - clock, window length (default 10000 ms), buckets (default 10) and lanes (default 1). */
   constructor(options?: RollingNumberOptions);

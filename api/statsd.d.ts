@@ -99,17 +99,29 @@ declare const DEFAULT_STATSD_BUFFER_BYTES = 1432;
  * `hystrixcircuit:<name>`.
  */
 declare const DATADOG_METRICS: Readonly<{
+  /** Gauge: 0 after a success, 1 after a short-circuit. */
   readonly circuitOpen: 'hystrix.circuitOpen';
+  /** Counter: executions of every kind. */
   readonly attempts: 'hystrix.attempts';
+  /** Counter: failures, rejections, short-circuits and timeouts. */
   readonly errors: 'hystrix.errors';
+  /** Counter: runs that succeeded. */
   readonly successes: 'hystrix.successes';
+  /** Counter: runs that failed. */
   readonly failures: 'hystrix.failures';
+  /** Counter: calls rejected by the concurrency limit. */
   readonly rejects: 'hystrix.rejects';
+  /** Counter: calls short-circuited by an open circuit. */
   readonly shortCircuits: 'hystrix.shortCircuits';
+  /** Counter: calls that timed out. */
   readonly timeouts: 'hystrix.timeouts';
+  /** Counter: fallbacks that succeeded. */
   readonly fallbackSuccesses: 'hystrix.fallbackSuccesses';
+  /** Counter: fallbacks that failed. */
   readonly fallbackFailures: 'hystrix.fallbackFailures';
+  /** Timing (ms): from the call to its outcome, fallback included. */
   readonly totalDuration: 'hystrix.totalDuration';
+  /** Timing (ms): how long `run` took, for runs that decided the outcome. */
   readonly runDuration: 'hystrix.runDuration';
 }>;
 
@@ -120,6 +132,7 @@ declare const DATADOG_METRICS: Readonly<{
  * it ends; nothing runs between executions.
  *
  * @packageDocumentation
+ * @module hystrix-ts/statsd
  */
 
 /**

@@ -103,7 +103,7 @@ declare class RollingTiming extends BucketRing {
   readonly lanes: number;
   /** Histograms by slot, each `lanes * BINS` long, allocated on the slot's first write. */
   private histograms;
-  /** Summaries: `FIELDS` numbers per lane per slot. */
+  /** Summaries: `FIELDS` numbers per lane per slot; empty until the first write. */
   private summary;
   /** @param options - clock, window length (default 60000 ms), buckets (default 6) and lanes (default 1). */
   constructor(options?: RollingTimingOptions);

@@ -5,7 +5,7 @@ import { type Logger, safeLog } from './logger.js';
 import type { DefaultMetricCollector } from './metrics/default-collector.js';
 import { MetricExchange } from './metrics/exchange.js';
 import type { MetricCollectorFactory } from './metrics/metric-result.js';
-import { ExecutorPool } from './pool.js';
+import { type ExecutorPool, Pool } from './pool.js';
 import type { Settings } from './settings.js';
 import { type CircuitState, type CircuitStats, readStats } from './stats.js';
 
@@ -36,17 +36,47 @@ export interface CircuitOwner {
 }
 
 /**
- * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): its states, with its executor pool and
- * its metric exchange beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health; when the
- * requests in the window reach `requestVolumeThreshold` and the error percentage reaches `errorPercentThreshold`,
- * it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets `halfOpenProbes` probes
- * through: all succeed and it closes, any fails and it opens again.
+ * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`), with its executor pool and its
+ * metrics beside it. Get one with `getCircuit(name)`. Closed, it lets calls through and watches their health;
+ * when the requests in the window reach `requestVolumeThreshold` and the error percentage reaches
+ * `errorPercentThreshold`, it opens and short-circuits calls; after `sleepWindow` it turns half-open and lets
+ * `halfOpenProbes` probes through: all succeed and it closes, any fails and it opens again.
  */
-export class CircuitBreaker {
+export interface CircuitBreaker {
   /** The command name. */
   readonly name: string;
   /** The executor pool: tickets in flight and their rolling metrics. */
   readonly pool: ExecutorPool;
+  /** The state: `'open'` while forced open, `'closed'` while forced closed, else the circuit's own. */
+  readonly state: CircuitState;
+  /**
+   * True when the circuit is open or half-open (hystrix-go keeps `open` during its single test), or forced open.
+   * Read-only: reading never changes the circuit (health is judged when a call is admitted).
+   */
+  isOpen(): boolean;
+  /**
+   * Whether a call made now would be let through. Read-only, unlike hystrix-go's: it neither opens the circuit
+   * nor uses up a half-open probe.
+   */
+  allowRequest(): boolean;
+  /** Forces the circuit open (every call short-circuits) until called with `false`. Wins over force closed. */
+  forceOpen(on: boolean): void;
+  /** Forces the circuit closed (every call is let through, whatever its health) until called with `false`. */
+  forceClosed(on: boolean): void;
+  /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
+  stats(): CircuitStats;
+  /** The default collector's rolling metrics (hystrix-go's `DefaultMetricCollector` of this circuit). */
+  readonly metricCollector: DefaultMetricCollector;
+  /** The settings the circuit runs with. */
+  readonly circuitSettings: Settings;
+}
+
+/** @internal The circuit of a command: its states, with what the execution needs of it. */
+export class Circuit implements CircuitBreaker {
+  /** The command name. */
+  readonly name: string;
+  /** The executor pool: tickets in flight and their rolling metrics. */
+  readonly pool: Pool;
   /** @internal The registry's clock. */
   readonly clock: Clock;
   /** @internal */
@@ -77,7 +107,7 @@ export class CircuitBreaker {
     this.name = name;
     this.clock = owner.clock;
     this.settings = settings;
-    this.pool = new ExecutorPool(
+    this.pool = new Pool(
       settings.maxConcurrentRequests,
       owner.clock,
       settings.rollingWindow,

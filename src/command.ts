@@ -1,6 +1,6 @@
 import { CallerPromise, type Mode } from './caller-promise.js';
 import { type SignalListener, unwatchSignal, watchSignal } from './caller-signal.js';
-import { ADMIT_CALL, ADMIT_PROBE, type CircuitBreaker } from './circuit.js';
+import { ADMIT_CALL, ADMIT_PROBE, type Circuit } from './circuit.js';
 import type { Deadline, DeadlineQueue } from './deadlines.js';
 import {
   ContextError,
@@ -59,7 +59,7 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
   nextDeadline: Deadline | null;
   waiting: boolean;
   queue: DeadlineQueue | null;
-  private readonly circuit: CircuitBreaker;
+  private readonly circuit: Circuit;
   private fallback: FallbackFunction<unknown> | null;
   private readonly start: number;
   private phase: Phase;
@@ -74,7 +74,7 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
   private runMs: number;
 
   constructor(
-    circuit: CircuitBreaker,
+    circuit: Circuit,
     fallback: FallbackFunction<unknown> | null,
     mode: Mode,
     start: number,

@@ -1,5 +1,5 @@
 import { MODE_DO, MODE_GO, type Mode } from './caller-promise.js';
-import { CircuitBreaker, type CircuitOwner } from './circuit.js';
+import { Circuit, type CircuitBreaker, type CircuitOwner } from './circuit.js';
 import { type Clock, systemClock } from './clock.js';
 import { Execution } from './command.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
@@ -7,7 +7,7 @@ import { DeadlineQueue } from './deadlines.js';
 import { describeError, ErrClosed } from './errors.js';
 import { MonotonicClock } from './monotonic-clock.js';
 import { checkLogger, type Logger, NoopLogger, safeLog } from './logger.js';
-import { MetricCollectorRegistry } from './metrics/registry.js';
+import { CollectorRegistry, type MetricCollectorRegistry } from './metrics/registry.js';
 import type { CommandConfig, HystrixGoCommandConfig, Settings } from './settings.js';
 import { SettingsStore, type Staged } from './settings-store.js';
 import { checkClock, checkFunction, checkName, checkSignal } from './validate.js';
@@ -58,7 +58,7 @@ export class Hystrix {
   /** The collector factories of this registry (hystrix-go's `metricCollector.Registry`). */
   readonly metricCollectors: MetricCollectorRegistry;
   private log: Logger;
-  private readonly circuits = new Map<string, CircuitBreaker>();
+  private readonly circuits = new Map<string, Circuit>();
   private readonly settings = new SettingsStore();
   private readonly deadlines = new Map<number, DeadlineQueue>();
   private readonly closers = new Set<() => void | PromiseLike<void>>();
@@ -90,7 +90,7 @@ export class Hystrix {
         return queue;
       },
     };
-    this.metricCollectors = new MetricCollectorRegistry({
+    this.metricCollectors = new CollectorRegistry({
       added: (factory) => {
         for (const circuit of this.circuits.values()) circuit.attach(factory);
       },
@@ -342,8 +342,8 @@ export class Hystrix {
     ).begin(run as RunFunction<unknown>, signal);
   }
 
-  private createCircuit(name: string): CircuitBreaker {
-    const circuit = new CircuitBreaker(
+  private createCircuit(name: string): Circuit {
+    const circuit = new Circuit(
       name,
       this.settingsOf(name),
       this.owner,

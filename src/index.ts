@@ -8,7 +8,7 @@
  * @packageDocumentation
  * @module hystrix-ts
  */
-import type { CircuitBreaker as Circuit } from './circuit.js';
+import type { CircuitBreaker } from './circuit.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
 import {
   type AnyCommandConfig,
@@ -17,8 +17,7 @@ import {
   Hystrix,
 } from './hystrix.js';
 import type { Logger } from './logger.js';
-import type { MetricCollectorRegistry as CollectorRegistry } from './metrics/registry.js';
-import type { ExecutorPool as Pool } from './pool.js';
+import type { MetricCollectorRegistry } from './metrics/registry.js';
 import type { Settings } from './settings.js';
 import { VERSION } from './version.js';
 
@@ -86,20 +85,11 @@ export {
 } from './settings.js';
 export { type CircuitStats, LATENCY_PERCENTILES, type LatencyStats } from './stats.js';
 
-// Classes the library makes and users only read are exported as type aliases: a declaration bundle would
-// publish `export type { SomeClass }` as a constructible class, and `new` on them is not part of the API.
-
-/**
- * The circuit breaker of one command name (hystrix-go's `CircuitBreaker`): get one with `getCircuit(name)`.
- * See the class for its states and methods.
- */
-export type CircuitBreaker = Circuit;
-
-/** The executor pool of one circuit (hystrix-go's `executorPool`): `circuit.pool`. */
-export type ExecutorPool = Pool;
-
-/** The collector factories of a registry (hystrix-go's `metricCollector.Registry`): `metricCollectors`. */
-export type MetricCollectorRegistry = CollectorRegistry;
+// What the library makes and users only read (a circuit, its pool, the collector registry) is published as an
+// interface: no constructor to call, and every member documented.
+export type { CircuitBreaker } from './circuit.js';
+export type { MetricCollectorRegistry } from './metrics/registry.js';
+export type { ExecutorPool } from './pool.js';
 
 /**
  * The default registry, which the module-level functions act on. There is one per process, whatever the module

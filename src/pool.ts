@@ -5,11 +5,31 @@ const EXECUTED = 0;
 const MAX_ACTIVE = 1;
 
 /**
- * The executor pool of one circuit (hystrix-go's `executorPool`): tickets for calls in flight. A ticket is taken
+ * The executor pool of one circuit (hystrix-go's `executorPool`), `circuit.pool`: tickets for calls in flight.
+ * A ticket is held until `run` really settles, so the limit bounds the work in flight even when calls time out.
+ */
+export interface ExecutorPool {
+  /** Tickets in use: runs in flight. */
+  readonly activeCount: number;
+  /**
+   * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
+   * that ignores its signal and never settles holds one for good).
+   */
+  readonly hungCount: number;
+  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  readonly max: number;
+  /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
+  executed(): number;
+  /** The most tickets in use at once in the rolling window (hystrix-go's `MaxActiveRequests`). */
+  maxActiveRequests(): number;
+}
+
+/**
+ * @internal The executor pool of one circuit: tickets for calls in flight. A ticket is taken
  * without waiting (no free ticket: the call is rejected) and held until `run` really settles, so the limit bounds
  * the work in flight even when calls time out (hystrix-go returns it at the timeout while run goes on).
  */
-export class ExecutorPool {
+export class Pool implements ExecutorPool {
   private tickets = 0;
   private limit: number;
   private hung = 0;

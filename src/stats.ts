@@ -1,5 +1,5 @@
 import { type DefaultMetricCollector, errorPercent, LANE } from './metrics/default-collector.js';
-import type { ExecutorPool } from './pool.js';
+import type { Pool } from './pool.js';
 import type { TimingReader } from './rolling/timing.js';
 
 /** The state of a circuit, as `circuit.state` reports it. */
@@ -99,7 +99,7 @@ export type StateFigures = Pick<
 export function readStats(
   state: StateFigures,
   metrics: DefaultMetricCollector,
-  pool: ExecutorPool,
+  pool: Pool,
   now: number,
 ): CircuitStats {
   const count = (lane: number): number => metrics.countAt(now, lane);

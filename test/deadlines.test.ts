@@ -1,4 +1,5 @@
 /** DeadlineQueue: one timer for all the deadlines of one timeout value. */
+import { Circuit } from '../src/circuit.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type Deadline, DeadlineQueue } from '../src/deadlines.js';
@@ -428,7 +429,9 @@ describe('memory', () => {
     const { h } = manualHystrix();
     const waiting = h.go('slow', () => never());
     for (let i = 0; i < 10_000; i++) await h.go('quick', async () => i);
-    const queue = h.getCircuit('quick').circuit.runDeadlines;
+    const { circuit } = h.getCircuit('quick');
+    if (!(circuit instanceof Circuit)) throw new Error('the registry made a circuit of another class');
+    const queue = circuit.runDeadlines;
     expect(queue.size()).toBe(1);
     expect(queue.held()).toBeLessThanOrEqual(2 * queue.size() + 64 + 1);
     void waiting;

@@ -16,7 +16,7 @@ import {
   SUCCESS,
   TIMEOUT,
 } from '../events.js';
-import type { ExecutorPool } from '../pool.js';
+import type { Pool } from '../pool.js';
 import type { Settings } from '../settings.js';
 import { catchRejection } from '../thenable.js';
 import { DefaultMetricCollector, errorPercent } from './default-collector.js';
@@ -43,7 +43,7 @@ export class MetricExchange {
     private readonly name: string,
     private readonly clock: Clock,
     settings: Settings,
-    private readonly pool: ExecutorPool,
+    private readonly pool: Pool,
     private readonly logError: ExchangeLog,
   ) {
     this.metrics = newCollector(clock, settings);

@@ -7,11 +7,23 @@ export interface RegistryListener {
 }
 
 /**
- * The collector factories of one `Hystrix` (hystrix-go's `metricCollector.Registry`). Every circuit gets the
- * default collector first, then one collector from each factory. Unlike hystrix-go, a factory registered after a
- * circuit exists is attached to that circuit too.
+ * The collector factories of one `Hystrix` (hystrix-go's `metricCollector.Registry`), `metricCollectors`. Every
+ * circuit gets the default collector first, then one collector from each factory. Unlike hystrix-go, a factory
+ * registered after a circuit exists is attached to that circuit too.
  */
-export class MetricCollectorRegistry {
+export interface MetricCollectorRegistry {
+  /**
+   * Adds a factory, called once for every circuit, those that exist included. Returns a function that removes
+   * it again and detaches its collectors. A factory registered twice still makes one collector a circuit, and
+   * stays until both registrations are removed.
+   */
+  register(factory: MetricCollectorFactory): () => void;
+  /** The registered factories, in order (the default collector is not among them: it is always first). */
+  list(): readonly MetricCollectorFactory[];
+}
+
+/** @internal The collector factories of one registry, telling it of each change. */
+export class CollectorRegistry implements MetricCollectorRegistry {
   private readonly factories: MetricCollectorFactory[] = [];
 
   /** @internal */
