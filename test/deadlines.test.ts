@@ -430,7 +430,8 @@ describe('memory', () => {
     const waiting = h.go('slow', () => never());
     for (let i = 0; i < 10_000; i++) await h.go('quick', async () => i);
     const { circuit } = h.getCircuit('quick');
-    if (!(circuit instanceof Circuit)) throw new Error('the registry made a circuit of another class');
+    if (!(circuit instanceof Circuit))
+      throw new Error('the registry made a circuit of another class');
     const queue = circuit.runDeadlines;
     expect(queue.size()).toBe(1);
     expect(queue.held()).toBeLessThanOrEqual(2 * queue.size() + 64 + 1);
