@@ -5,26 +5,31 @@ import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.j
 export { s as systemClock } from './timing.chunk.js';
 import { C as CircuitError, a as ContextError, L as Logger } from './logger.chunk.js';
 export {
+  B as BadRequestError,
   b as ContextErrorCode,
   E as ErrCircuitOpen,
   c as ErrClosed,
   d as ErrMaxConcurrency,
-  e as ErrTimeout,
+  e as ErrRateLimited,
+  f as ErrTimeout,
   F as FallbackError,
   N as NoopLogger,
-  i as isCircuitError,
-  f as isCircuitOpen,
-  g as isContextCanceled,
-  h as isContextDeadlineExceeded,
-  j as isContextError,
-  k as isFallbackError,
-  l as isMaxConcurrency,
-  m as isTimeout,
+  i as isBadRequestError,
+  g as isCircuitError,
+  h as isCircuitOpen,
+  j as isContextCanceled,
+  k as isContextDeadlineExceeded,
+  l as isContextError,
+  m as isFallbackError,
+  n as isMaxConcurrency,
+  o as isRateLimited,
+  p as isTimeout,
 } from './logger.chunk.js';
 
 /**
  * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
- * small integer, so that recording one is an array index rather than a string compare.
+ * small integer, so that recording one is an array index rather than a string compare. `bad-request` (Hystrix
+ * Java's) and `rate-limited` are this library's own: neither counts toward health.
  */
 /** The primary outcome of one execution. */
 type EventType =
@@ -34,7 +39,9 @@ type EventType =
   | 'short-circuit'
   | 'timeout'
   | 'context_canceled'
-  | 'context_deadline_exceeded';
+  | 'context_deadline_exceeded'
+  | 'bad-request'
+  | 'rate-limited';
 /** The outcome of a fallback, reported after the primary event when a fallback ran. */
 type FallbackEventType = 'fallback-success' | 'fallback-failure';
 /** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
@@ -47,7 +54,7 @@ declare const FALLBACK_EVENT_TYPES: readonly FallbackEventType[];
  * milliseconds.
  */
 interface MetricResult {
-  /** 1: every execution is an attempt (a request). */
+  /** 1 for an execution that counts toward health (a request): every one but bad requests and rate-limited calls. */
   readonly attempts: number;
   /** 1 when the primary event counts as an error (failure, rejected, short-circuit, timeout). */
   readonly errors: number;
@@ -69,6 +76,12 @@ interface MetricResult {
   readonly contextCanceled: number;
   /** 1 for `context_deadline_exceeded` (the caller's deadline passed). */
   readonly contextDeadlineExceeded: number;
+  /** 1 for `bad-request` (the caller's fault: passed through, not counted toward health). */
+  readonly badRequests: number;
+  /** 1 for `rate-limited` (shed by the command's rate limit, not counted toward health). */
+  readonly rateLimited: number;
+  /** 1 when the run was slow (see `slowCallDuration`). */
+  readonly slowCalls: number;
   /** From the call to its outcome, fallback included. */
   readonly totalDuration: number;
   /**
@@ -144,6 +157,12 @@ declare class DefaultMetricCollector implements MetricCollector {
   fallbackFailures(): number;
   /** Calls the caller cancelled, in the window. */
   contextCanceled(): number;
+  /** Bad requests (passed through, not counted toward health) in the window. */
+  badRequests(): number;
+  /** Calls shed by the rate limit in the window. */
+  rateLimited(): number;
+  /** Slow calls (see `slowCallDuration`) in the window. */
+  slowCalls(): number;
   /** Calls whose caller deadline passed, in the window. */
   contextDeadlineExceeded(): number;
   /** The error percentage in the window, rounded half up as hystrix-go rounds it; 0 with no requests. */
@@ -200,6 +219,12 @@ declare const DefaultLatencyBuckets = 6;
 declare const DefaultHalfOpenProbes = 1;
 /** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
 declare const DefaultFallbackTimeout = 1000;
+/** Milliseconds a call may wait in the queue for a ticket, when the command has a queue. */
+declare const DefaultMaxQueueWait = 1000;
+/** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
+declare const DefaultSlowCallPercentThreshold = 100;
+/** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
+type BadRequestPredicate = (error: unknown) => boolean;
 /**
  * Configuration of one command, every field optional (an absent field takes the default). Durations are in
  * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
@@ -231,6 +256,40 @@ interface CommandConfig {
   halfOpenProbes?: number;
   /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
   fallbackTimeout?: number;
+  /**
+   * A token-bucket rate limit: calls a second, refilled continuously (a fraction is allowed, e.g. 0.5 for one
+   * call every two seconds). A call that finds no token is shed with an error of the kind `ErrRateLimited`
+   * before it takes a ticket. 0 (the default): no rate limit.
+   */
+  maxRequestsPerSecond?: number;
+  /** The bucket's size: the most calls let through at once after a quiet spell. Default (0): one second's worth. */
+  burst?: number;
+  /**
+   * Calls that may wait, first come first served, for a ticket when every one is in use; beyond it calls are
+   * rejected as without a queue. 0 (the default): no queue.
+   */
+  maxQueueSize?: number;
+  /** Milliseconds a call may wait in the queue before it is rejected; 1 to 2147483647. Default 1000. */
+  maxQueueWait?: number;
+  /**
+   * Milliseconds from which a run counts as slow (success or failure; a timeout counts when the timeout is at
+   * least this long). With the volume reached, the circuit opens when slow calls reach
+   * `slowCallPercentThreshold` percent of the requests. 0 (the default): no slow-call rule.
+   */
+  slowCallDuration?: number;
+  /** The share of slow calls, in percent (1 to 100), that opens the circuit. Default 100. */
+  slowCallPercentThreshold?: number;
+  /**
+   * The circuit also opens after this many failures and timeouts in a row, whatever the volume; a success
+   * resets the count. 0 (the default): no such rule.
+   */
+  consecutiveFailures?: number;
+  /**
+   * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
+   * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
+   * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
+   */
+  isBadRequest?: BadRequestPredicate | undefined;
 }
 /**
  * hystrix-go's JSON form of a command's configuration (its `CommandConfig` JSON tags). As in hystrix-go, a zero
@@ -259,9 +318,29 @@ interface HystrixGoCommandConfig {
   half_open_probes?: number;
   /** {@inheritDoc CommandConfig.fallbackTimeout} */
   fallback_timeout?: number;
+  /** {@inheritDoc CommandConfig.maxRequestsPerSecond} */
+  max_requests_per_second?: number;
+  /** {@inheritDoc CommandConfig.burst} */
+  burst?: number;
+  /** {@inheritDoc CommandConfig.maxQueueSize} */
+  max_queue_size?: number;
+  /** {@inheritDoc CommandConfig.maxQueueWait} */
+  max_queue_wait?: number;
+  /** {@inheritDoc CommandConfig.slowCallDuration} */
+  slow_call_duration?: number;
+  /** {@inheritDoc CommandConfig.slowCallPercentThreshold} */
+  slow_call_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.consecutiveFailures} */
+  consecutive_failures?: number;
 }
+/** The numeric settings. */
+type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest'>;
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
-type Settings = Readonly<Required<CommandConfig>>;
+type Settings = Readonly<
+  Required<Pick<CommandConfig, NumericKey>> & {
+    isBadRequest: BadRequestPredicate | null;
+  }
+>;
 /** hystrix-go's defaults, with the new settings' defaults. */
 declare const defaultSettings: Settings;
 
@@ -330,6 +409,19 @@ interface CircuitStats {
   readonly contextCanceled: number;
   /** `context_deadline_exceeded` events. */
   readonly contextDeadlineExceeded: number;
+  /**
+   * `bad-request` events: errors that were the caller's fault (a `BadRequestError`, or `isBadRequest`), passed
+   * through. Not requests: they count neither toward `requests` nor toward health.
+   */
+  readonly badRequests: number;
+  /** `rate-limited` events: calls shed by the command's rate limit. Not requests either. */
+  readonly rateLimited: number;
+  /** Runs at least `slowCallDuration` long (a timeout too, when the timeout is), in the window. */
+  readonly slowCalls: number;
+  /** Failures and timeouts in a row, up to now (any success ends the run). */
+  readonly consecutiveFailures: number;
+  /** Calls waiting in the queue for a ticket now. */
+  readonly queueSize: number;
   /** Run durations (only runs that finished and decided the outcome). */
   readonly runLatency: LatencyStats;
   /** Total durations, fallback included. */
@@ -436,6 +528,72 @@ interface MetricCollectorRegistry {
   list(): readonly MetricCollectorFactory[];
 }
 
+/** A circuit's state as state events name it: its own state, or the one forced on it. */
+type CircuitStateName = 'closed' | 'open' | 'half-open' | 'forced-open' | 'forced-closed';
+/**
+ * Why a circuit changed state:
+ * - `thresholds`: the window's volume reached `requestVolumeThreshold` and its error percentage
+ *   `errorPercentThreshold` (hystrix-go's rule);
+ * - `consecutive-failures`: `consecutiveFailures` failures or timeouts in a row;
+ * - `slow-calls`: with the volume reached, the share of slow calls reached `slowCallPercentThreshold`;
+ * - `sleep-window`: the sleep window ended, probes are let through (half-open);
+ * - `probe-failed`: a probe failed, so the circuit opens again;
+ * - `probes-succeeded`: every probe succeeded, so the circuit closes;
+ * - `forced`: `forceOpen(true)` or `forceClosed(true)`;
+ * - `unforced`: forcing was lifted, and the circuit's own state shows again.
+ */
+type StateChangeReason =
+  | 'thresholds'
+  | 'consecutive-failures'
+  | 'slow-calls'
+  | 'sleep-window'
+  | 'probe-failed'
+  | 'probes-succeeded'
+  | 'forced'
+  | 'unforced';
+/** The figures of the rolling window when the state changed: what the decision was made on. */
+interface StateChangeFigures {
+  /** Requests in the window (bad requests and rate-limited calls are not). */
+  readonly requests: number;
+  /** Errors in the window. */
+  readonly errors: number;
+  /** The rounded error percentage. */
+  readonly errorPercent: number;
+  /** Slow calls in the window (0 unless `slowCallDuration` is set). */
+  readonly slowCalls: number;
+  /** Failures and timeouts in a row, up to this change. */
+  readonly consecutiveFailures: number;
+}
+/** A circuit changed state. */
+interface CircuitStateChange {
+  /** The command name. */
+  readonly name: string;
+  /** The state before. */
+  readonly from: CircuitStateName;
+  /** The state now. */
+  readonly to: CircuitStateName;
+  /** Why. */
+  readonly reason: StateChangeReason;
+  /** The window's figures at the change. */
+  readonly figures: StateChangeFigures;
+  /** When, in the registry's time (epoch milliseconds, monotonic). */
+  readonly at: number;
+}
+/** The registry was closed (`close()` was called). */
+interface RegistryClosed {
+  /** When, in the registry's time. */
+  readonly at: number;
+}
+/** What a registry tells its listeners, by event name. */
+interface HystrixEvents {
+  /** A circuit changed state. */
+  state: CircuitStateChange;
+  /** The registry was closed. */
+  close: RegistryClosed;
+}
+/** A listener of one kind of event. */
+type HystrixListener<K extends keyof HystrixEvents> = (event: HystrixEvents[K]) => unknown;
+
 /** Options of a {@link Hystrix} registry. */
 interface HystrixOptions {
   /** The clock for time and timers (default: the system clock); a `ManualClock` makes tests deterministic. */
@@ -452,6 +610,11 @@ interface CommandOptions {
    * `context_deadline_exceeded` when its reason is a `TimeoutError` (as `AbortSignal.timeout()` gives).
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds this call may take, instead of the command's `timeout` (1 to 2147483647): for a call that
+   * deserves less (a request whose own deadline is near) or more. Everything else is the command's.
+   */
+  timeout?: number | undefined;
 }
 /** The configuration of one command: camelCase keys, or hystrix-go's JSON keys. */
 type AnyCommandConfig = CommandConfig | HystrixGoCommandConfig;
@@ -480,6 +643,7 @@ declare class Hystrix {
   private readonly deadlines;
   private readonly closers;
   private readonly owner;
+  private readonly events;
   /** @param options - clock, logger and defaults. */
   constructor(options?: HystrixOptions);
   /**
@@ -585,6 +749,13 @@ declare class Hystrix {
    * nothing running; a promise it returns is awaited by `close()`'s. Returns a function that removes it.
    */
   onClose(stop: () => void | PromiseLike<void>): () => void;
+  /**
+   * Listens to the registry: `'state'` for every state change of every circuit (closed, open, half-open, forced),
+   * with the name, the old and new state, the reason and the window's figures that decided it; `'close'` when
+   * `close()` is called. Nothing is built for an event nobody listens to. A listener that throws (or rejects) is
+   * logged and isolated, like a collector. Returns a function that removes the listener.
+   */
+  on<K extends keyof HystrixEvents>(type: K, listener: HystrixListener<K>): () => void;
   /** Replaces the logger (hystrix-go's `SetLogger`). */
   setLogger(logger: Logger): void;
   private execute;
@@ -718,9 +889,12 @@ declare function setLogger(logger: Logger): void;
 
 export {
   type AnyCommandConfig,
+  type BadRequestPredicate,
   type CircuitBreaker,
   CircuitError,
   type CircuitState,
+  type CircuitStateChange,
+  type CircuitStateName,
   type CircuitStats,
   Clock,
   ClockTimer,
@@ -733,11 +907,13 @@ export {
   DefaultLatencyBuckets,
   DefaultLatencyWindow,
   DefaultMaxConcurrent,
+  DefaultMaxQueueWait,
   DefaultMetricCollector,
   type DefaultMetricCollectorOptions,
   DefaultRollingBuckets,
   DefaultRollingWindow,
   DefaultSleepWindow,
+  DefaultSlowCallPercentThreshold,
   DefaultTimeout,
   DefaultVolumeThreshold,
   EVENT_TYPES,
@@ -749,7 +925,9 @@ export {
   type FallbackTrigger,
   type GetCircuitResult,
   Hystrix,
+  type HystrixEvents,
   type HystrixGoCommandConfig,
+  type HystrixListener,
   type HystrixOptions,
   LATENCY_PERCENTILES,
   type LatencyStats,
@@ -759,9 +937,12 @@ export {
   type MetricCollectorFactory,
   type MetricCollectorRegistry,
   type MetricResult,
+  type RegistryClosed,
   type RunContext,
   type RunFunction,
   type Settings,
+  type StateChangeFigures,
+  type StateChangeReason,
   close,
   configure,
   configureCommand,

@@ -1,7 +1,7 @@
 // The published declarations of ./dist/internal.d.ts, as a report of the public API.
 // Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
 
-export { n as describeError, s as safeLog } from './logger.chunk.js';
+export { q as describeError, s as safeLog } from './logger.chunk.js';
 
 /**
  * Catches the rejection of a promise that a user's function returned where nothing awaits it (an async

@@ -23,6 +23,12 @@ declare class CircuitError extends Error {
   constructor(reason: string, command?: string);
 }
 /**
+ * The kind of error of a call shed by its command's rate limit (`hystrix: rate limited`): the token bucket of
+ * `maxRequestsPerSecond` had no token left. Calls end with an error of their own that names the command; test for
+ * the kind with {@link isRateLimited}.
+ */
+declare const ErrRateLimited: CircuitError;
+/**
  * The kind of error of a call rejected because the concurrency limit was reached (`hystrix: max concurrency`).
  * Calls end with an error of their own that names the command; test for the kind with {@link isMaxConcurrency}.
  */
@@ -112,6 +118,28 @@ declare function isContextCanceled(value: unknown): value is ContextError;
 declare function isContextDeadlineExceeded(value: unknown): value is ContextError;
 /** True for a {@link FallbackError} (from this or another copy of the package). */
 declare function isFallbackError(value: unknown): value is FallbackError;
+/**
+ * True for an error of the kind {@link ErrRateLimited}: a call shed by its rate limit, of any command (from this
+ * or another copy of the package).
+ */
+declare function isRateLimited(value: unknown): value is CircuitError;
+/**
+ * Thrown (or rejected with) by `run` to say the call failed through the caller's own fault (a validation error, a
+ * 404): the error passes through to the caller, no fallback runs, and it does not count toward the circuit's
+ * health (Hystrix Java's `HystrixBadRequestException`). The caller receives the wrapped error, `cause`, as it was;
+ * a `BadRequestError` made without a cause is received itself.
+ */
+declare class BadRequestError extends Error {
+  /** The error the caller receives. */
+  readonly cause: unknown;
+  /**
+   * @param cause - the error to pass through to the caller.
+   * @param message - a message of its own (default: the cause's).
+   */
+  constructor(cause?: unknown, message?: string);
+}
+/** True for a {@link BadRequestError} (from this or another copy of the package). */
+declare function isBadRequestError(value: unknown): value is BadRequestError;
 
 /**
  * Where the library writes what it has to say: circuit state changes (`info`) and errors it isolated, such as a
@@ -134,6 +162,7 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
+  BadRequestError as B,
   CircuitError as C,
   ErrCircuitOpen as E,
   FallbackError as F,
@@ -143,15 +172,18 @@ export {
   type ContextErrorCode as b,
   ErrClosed as c,
   ErrMaxConcurrency as d,
-  ErrTimeout as e,
-  isCircuitOpen as f,
-  isContextCanceled as g,
-  isContextDeadlineExceeded as h,
-  isCircuitError as i,
-  isContextError as j,
-  isFallbackError as k,
-  isMaxConcurrency as l,
-  isTimeout as m,
-  describeError as n,
+  ErrRateLimited as e,
+  ErrTimeout as f,
+  isCircuitError as g,
+  isCircuitOpen as h,
+  isBadRequestError as i,
+  isContextCanceled as j,
+  isContextDeadlineExceeded as k,
+  isContextError as l,
+  isFallbackError as m,
+  isMaxConcurrency as n,
+  isRateLimited as o,
+  isTimeout as p,
+  describeError as q,
   safeLog as s,
 };

@@ -1,9 +1,25 @@
 import type { Clock } from './clock.js';
 import type { DeadlineQueue } from './deadlines.js';
-import { CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED, type EventCode, SUCCESS } from './events.js';
+import {
+  BAD_REQUEST,
+  CONTEXT_CANCELED,
+  CONTEXT_DEADLINE_EXCEEDED,
+  type EventCode,
+  RATE_LIMITED,
+  SUCCESS,
+} from './events.js';
 import { type Logger, safeLog } from './logger.js';
 import type { DefaultMetricCollector } from './metrics/default-collector.js';
-import { MetricExchange } from './metrics/exchange.js';
+import {
+  type Health,
+  HEALTHY,
+  MetricExchange,
+  TRIP_CONSECUTIVE,
+  TRIP_SLOW_CALLS,
+} from './metrics/exchange.js';
+import { TokenBucket } from './policies/token-bucket.js';
+import { type Waiter, WaitQueue } from './policies/wait-queue.js';
+import type { CircuitStateName, EventHub, StateChangeReason } from './state-events.js';
 import type { MetricCollectorFactory } from './metrics/metric-result.js';
 import { type ExecutorPool, Pool } from './pool.js';
 import type { Settings } from './settings.js';
@@ -31,8 +47,15 @@ export type Admission = typeof ADMIT_CALL | typeof ADMIT_PROBE | typeof DENY_CAL
 /** @internal What a circuit needs from the registry that owns it. */
 export interface CircuitOwner {
   readonly clock: Clock;
+  readonly events: EventHub;
   logger(): Logger;
   deadlinesFor(timeout: number): DeadlineQueue;
+}
+
+/** @internal A call waiting in the circuit's queue for a ticket. */
+export interface TicketWaiter extends Waiter {
+  /** A ticket was taken for it at `now`: it runs. */
+  ticketGranted(now: number): void;
 }
 
 /**
@@ -87,6 +110,14 @@ export class Circuit implements CircuitBreaker {
   runDeadlines: DeadlineQueue;
   /** @internal Deadlines of fallbacks. */
   fallbackDeadlines: DeadlineQueue;
+  /** @internal The rate limit, when the command has one. */
+  limiter: TokenBucket | null = null;
+  /** @internal Calls waiting for a ticket, when the command has a queue. */
+  waiters: WaitQueue<TicketWaiter> | null = null;
+  /** @internal Deadlines of waits in the queue, when the command has one. */
+  queueDeadlines: DeadlineQueue | null = null;
+  /** A hand-off of tickets to waiters is under way: a ticket returned meanwhile is handed by the same loop. */
+  private handingOff = false;
   /** @internal Bumped on every state change, so that an outcome from an earlier state is recognised. */
   epoch = 0;
   private current: State = CLOSED;
@@ -118,6 +149,7 @@ export class Circuit implements CircuitBreaker {
     });
     this.runDeadlines = owner.deadlinesFor(settings.timeout);
     this.fallbackDeadlines = owner.deadlinesFor(settings.fallbackTimeout);
+    this.applyPolicies(settings, null);
     for (const factory of factories) this.attach(factory);
   }
 
@@ -147,7 +179,7 @@ export class Circuit implements CircuitBreaker {
     const s = this.current;
     switch (s.kind) {
       case 'closed':
-        return !this.tripped(now);
+        return this.tripped(now) === HEALTHY;
       case 'open':
         return now - s.openedAt > this.settings.sleepWindow;
       case 'half-open':
@@ -158,15 +190,19 @@ export class Circuit implements CircuitBreaker {
   /** Forces the circuit open (every call short-circuits) until called with `false`. Wins over force closed. */
   forceOpen(on: boolean): void {
     if (typeof on !== 'boolean') throw new TypeError('forceOpen(on): on must be a boolean');
+    const from = this.stateName();
     this.forcedOpen = on;
     this.forcing = this.forcedOpen || this.forcedClosed;
+    this.changed(from, on ? 'forced' : 'unforced');
   }
 
   /** Forces the circuit closed (every call is let through, whatever its health) until called with `false`. */
   forceClosed(on: boolean): void {
     if (typeof on !== 'boolean') throw new TypeError('forceClosed(on): on must be a boolean');
+    const from = this.stateName();
     this.forcedClosed = on;
     this.forcing = this.forcedOpen || this.forcedClosed;
+    this.changed(from, on ? 'forced' : 'unforced');
   }
 
   /** The rolling figures of the circuit and its pool, read now. Reading changes nothing. */
@@ -179,8 +215,9 @@ export class Circuit implements CircuitBreaker {
         forcedOpen: this.forcedOpen,
         forcedClosed: this.forcedClosed,
       },
-      this.exchange.metrics,
+      this.exchange,
       this.pool,
+      this.waiters?.size() ?? 0,
       this.owner.clock.now(),
     );
   }
@@ -198,8 +235,9 @@ export class Circuit implements CircuitBreaker {
   /** @internal Admission of a call at `now`. Judges health, so it may open the circuit. */
   admit(now: number): Admission {
     if (!this.forcing && this.current === CLOSED) {
-      if (!this.tripped(now)) return ADMIT_CALL;
-      this.open(now);
+      const health = this.tripped(now);
+      if (health === HEALTHY) return ADMIT_CALL;
+      this.open(now, tripReason(health));
       return DENY_CALL;
     }
     return this.admitSlowly(now);
@@ -211,15 +249,17 @@ export class Circuit implements CircuitBreaker {
     if (this.forcedClosed) return ADMIT_CALL;
     const s = this.current;
     switch (s.kind) {
-      case 'closed':
-        if (this.tripped(now)) {
-          this.open(now);
+      case 'closed': {
+        const health = this.tripped(now);
+        if (health !== HEALTHY) {
+          this.open(now, tripReason(health));
           return DENY_CALL;
         }
         return ADMIT_CALL;
+      }
       case 'open':
         if (now - s.openedAt > this.settings.sleepWindow) {
-          this.halfOpen();
+          this.halfOpen(now);
           return ADMIT_PROBE;
         }
         return DENY_CALL;
@@ -237,12 +277,18 @@ export class Circuit implements CircuitBreaker {
     const s = this.current;
     if (epoch !== this.epoch || s.kind !== 'half-open') return;
     if (event === SUCCESS) {
-      if (++s.succeeded >= this.settings.halfOpenProbes) this.close();
-    } else if (event === CONTEXT_CANCELED || event === CONTEXT_DEADLINE_EXCEEDED) {
-      // The caller gave up: that says nothing of the dependency, so the probe's place goes to another call.
+      if (++s.succeeded >= this.settings.halfOpenProbes) this.close(now);
+    } else if (
+      event === CONTEXT_CANCELED ||
+      event === CONTEXT_DEADLINE_EXCEEDED ||
+      event === BAD_REQUEST ||
+      event === RATE_LIMITED
+    ) {
+      // The caller gave up, was at fault, or our own limit shed it: that says nothing of the dependency, so the
+      // probe's place goes to another call.
       s.admitted--;
     } else {
-      this.open(now);
+      this.open(now, 'probe-failed');
     }
   }
 
@@ -251,6 +297,7 @@ export class Circuit implements CircuitBreaker {
     const old = this.settings;
     this.settings = settings;
     this.pool.max = settings.maxConcurrentRequests;
+    this.applyPolicies(settings, old);
     if (settings.timeout !== old.timeout)
       this.runDeadlines = this.owner.deadlinesFor(settings.timeout);
     if (settings.fallbackTimeout !== old.fallbackTimeout) {
@@ -262,8 +309,56 @@ export class Circuit implements CircuitBreaker {
       settings.latencyWindow !== old.latencyWindow ||
       settings.latencyBuckets !== old.latencyBuckets
     ) {
-      this.exchange.reshape(settings);
+      this.exchange.configure(settings, true);
       this.pool.reshape(this.owner.clock, settings.rollingWindow, settings.rollingBuckets);
+    } else {
+      this.exchange.configure(settings, false);
+    }
+    // A larger limit frees tickets for calls already waiting.
+    this.handOff(this.owner.clock.now());
+  }
+
+  /** The rate limit and the queue, as the settings ask: made, remade or dropped. */
+  private applyPolicies(settings: Settings, old: Settings | null): void {
+    const rate = settings.maxRequestsPerSecond;
+    if (rate === 0) this.limiter = null;
+    else if (
+      old === null ||
+      rate !== old.maxRequestsPerSecond ||
+      settings.burst !== old.burst ||
+      this.limiter === null
+    ) {
+      const burst = settings.burst > 0 ? settings.burst : Math.max(1, Math.ceil(rate));
+      this.limiter = new TokenBucket(rate, burst, this.owner.clock.now());
+    }
+    if (settings.maxQueueSize > 0) {
+      this.waiters ??= new WaitQueue();
+      this.queueDeadlines = this.owner.deadlinesFor(settings.maxQueueWait);
+    } else if (this.waiters !== null && this.waiters.size() === 0) {
+      // Calls still waiting keep their queue until they leave it; new ones no longer wait.
+      this.waiters = null;
+      this.queueDeadlines = null;
+    }
+  }
+
+  /**
+   * @internal Tickets freed at `now` go to the calls waiting for one, first come first served. Reentrant calls
+   * (a waiter's run settling at once returns its ticket) are served by the loop already under way.
+   */
+  handOff(now: number): void {
+    const waiters = this.waiters;
+    if (waiters === null || this.handingOff || waiters.size() === 0) return;
+    this.handingOff = true;
+    try {
+      const pool = this.pool;
+      while (pool.activeCount < pool.max) {
+        const waiter = waiters.shift();
+        if (waiter === null) break;
+        pool.tryAcquire(now);
+        waiter.ticketGranted(now);
+      }
+    } finally {
+      this.handingOff = false;
     }
   }
 
@@ -298,19 +393,23 @@ export class Circuit implements CircuitBreaker {
     );
   }
 
-  private tripped(now: number): boolean {
+  private tripped(now: number): Health {
     return this.exchange.tripped(now, this.settings);
   }
 
-  private open(now: number): void {
+  private open(now: number, reason: StateChangeReason): void {
+    const from = this.stateName();
     this.current = { kind: 'open', openedAt: now };
     this.epoch++;
     this.log('info', `hystrix: opening circuit ${this.name}`);
+    this.changed(from, reason, now);
   }
 
-  private halfOpen(): void {
+  private halfOpen(now: number): void {
+    const from = this.stateName();
     this.current = { kind: 'half-open', admitted: 1, succeeded: 0 };
     this.epoch++;
+    this.changed(from, 'sleep-window', now);
     const probes = this.settings.halfOpenProbes;
     this.log(
       'info',
@@ -320,15 +419,62 @@ export class Circuit implements CircuitBreaker {
     );
   }
 
-  private close(): void {
+  private close(now: number): void {
+    const from = this.stateName();
+    // The figures that closed it, read before the reset below.
+    const figures = this.owner.events.listensToState ? this.exchange.figures(now) : null;
     this.current = CLOSED;
     this.epoch++;
     this.log('info', `hystrix: closing circuit ${this.name}`);
     // hystrix-go's setClose: the window of errors that opened the circuit must not reopen it.
     this.resetMetrics(false);
+    if (figures !== null) this.tell(from, 'probes-succeeded', now, figures);
+  }
+
+  /** The state as state events name it. */
+  private stateName(): CircuitStateName {
+    if (this.forcedOpen) return 'forced-open';
+    if (this.forcedClosed) return 'forced-closed';
+    return this.current.kind;
+  }
+
+  /** Tells the registry's listeners of a change from `from`, if the state did change and anyone listens. */
+  private changed(from: CircuitStateName, reason: StateChangeReason, at?: number): void {
+    if (!this.owner.events.listensToState || this.stateName() === from) return;
+    const now = at ?? this.owner.clock.now();
+    this.tell(from, reason, now, this.exchange.figures(now));
+  }
+
+  private tell(
+    from: CircuitStateName,
+    reason: StateChangeReason,
+    now: number,
+    figures: ReturnType<MetricExchange['figures']>,
+  ): void {
+    this.owner.events.emit('state', {
+      name: this.name,
+      from,
+      to: this.stateName(),
+      reason,
+      figures,
+      at: now,
+    });
+  }
+
+  /** @internal Logs an error isolated on this circuit's behalf. */
+  logError(message: string): void {
+    this.log('error', message);
   }
 
   private log(level: 'info' | 'error', message: string): void {
     safeLog(this.owner.logger(), level, message);
   }
+}
+
+function tripReason(health: Health): StateChangeReason {
+  return health === TRIP_CONSECUTIVE
+    ? 'consecutive-failures'
+    : health === TRIP_SLOW_CALLS
+      ? 'slow-calls'
+      : 'thresholds';
 }

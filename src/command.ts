@@ -1,16 +1,20 @@
 import { CallerPromise, type Mode } from './caller-promise.js';
 import { type SignalListener, unwatchSignal, watchSignal } from './caller-signal.js';
-import { ADMIT_CALL, ADMIT_PROBE, type Circuit } from './circuit.js';
+import { ADMIT_CALL, ADMIT_PROBE, type Circuit, type TicketWaiter } from './circuit.js';
 import type { Deadline, DeadlineQueue } from './deadlines.js';
 import {
   ContextError,
   circuitOpenError,
   contextCodeOf,
+  describeError,
   FallbackError,
+  isBadRequestError,
   maxConcurrencyError,
+  rateLimitedError,
   timeoutError,
 } from './errors.js';
 import {
+  BAD_REQUEST,
   CONTEXT_CANCELED,
   CONTEXT_DEADLINE_EXCEEDED,
   type EventCode,
@@ -18,12 +22,14 @@ import {
   FALLBACK_FAILURE,
   FALLBACK_SUCCESS,
   NO_FALLBACK,
+  RATE_LIMITED,
   REJECTED,
   SHORT_CIRCUIT,
   SUCCESS,
   TIMEOUT,
 } from './events.js';
 import { FallbackAttempt } from './fallback-attempt.js';
+import { QueueWait, type QueueWaitOwner } from './policies/queue-wait.js';
 import {
   abortLazySignal,
   type FallbackFunction,
@@ -38,7 +44,9 @@ import { asPromise } from './thenable.js';
 const RUNNING = 0;
 const FALLING_BACK = 1;
 const DONE = 2;
-type Phase = typeof RUNNING | typeof FALLING_BACK | typeof DONE;
+/** In the circuit's queue, waiting for a ticket; nothing is decided yet, and run has not been called. */
+const WAITING = 3;
+type Phase = typeof RUNNING | typeof FALLING_BACK | typeof DONE | typeof WAITING;
 
 // The ticket an execution holds in its circuit's pool.
 const NO_TICKET = 0;
@@ -54,11 +62,15 @@ type Ticket = typeof NO_TICKET | typeof TICKET | typeof TICKET_PAST_TIMEOUT;
  * only returns the ticket. Every field is assigned in the constructor, in one order, so that all executions share
  * one object shape.
  */
-export class Execution extends CallerPromise implements Deadline, RunContext, SignalListener {
+export class Execution
+  extends CallerPromise
+  implements Deadline, RunContext, SignalListener, TicketWaiter, QueueWaitOwner
+{
   deadlineAt: number;
   nextDeadline: Deadline | null;
   waiting: boolean;
   queue: DeadlineQueue | null;
+  inWaitQueue: boolean;
   private readonly circuit: Circuit;
   private fallback: FallbackFunction<unknown> | null;
   private readonly start: number;
@@ -72,18 +84,25 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
   private error: unknown;
   /** How long run took when run decided the outcome, else -1. */
   private runMs: number;
+  /** The deadlines of a per-call timeout; null: the command's. */
+  private readonly runQueue: DeadlineQueue | null;
+  /** While waiting for a ticket: the run to call, and the wait's deadline. */
+  private pendingRun: RunFunction<unknown> | null;
+  private queueWait: QueueWait | null;
 
   constructor(
     circuit: Circuit,
     fallback: FallbackFunction<unknown> | null,
     mode: Mode,
     start: number,
+    runQueue: DeadlineQueue | null,
   ) {
     super(mode);
     this.deadlineAt = 0;
     this.nextDeadline = null;
     this.waiting = false;
     this.queue = null;
+    this.inWaitQueue = false;
     this.circuit = circuit;
     this.fallback = fallback;
     this.start = start;
@@ -95,6 +114,9 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     this.event = SUCCESS;
     this.error = undefined;
     this.runMs = -1;
+    this.runQueue = runQueue;
+    this.pendingRun = null;
+    this.queueWait = null;
   }
 
   get name(): string {
@@ -130,16 +152,40 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
       }
       this.probeEpoch = circuit.epoch;
     }
+    const limiter = circuit.limiter;
+    if (limiter !== null && !limiter.tryTake(now)) {
+      this.decide(RATE_LIMITED, rateLimitedError(circuit.name), now, -1);
+      this.proceed(now);
+      return;
+    }
     if (!circuit.pool.tryAcquire(now)) {
+      const waiters = circuit.waiters;
+      const waits = circuit.queueDeadlines;
+      if (waiters !== null && waits !== null && waiters.size() < circuit.settings.maxQueueSize) {
+        this.phase = WAITING;
+        this.pendingRun = run;
+        const wait = new QueueWait(this);
+        this.queueWait = wait;
+        waiters.push(this);
+        waits.push(wait, now);
+        if (signal !== undefined) this.listen(signal);
+        return;
+      }
       circuit.poolFull();
       this.decide(REJECTED, maxConcurrencyError(circuit.name), now, -1);
       this.proceed(now);
       return;
     }
+    this.startRun(run, signal, now);
+  }
+
+  /** With a ticket: the run's deadline, then run. */
+  private startRun(run: RunFunction<unknown>, signal: AbortSignal | undefined, now: number): void {
+    const circuit = this.circuit;
     this.ticket = TICKET;
     // The deadline starts before run does: a command that run's synchronous part starts (with the same timeout)
     // queues behind this one, so deadlines stay in call order.
-    circuit.runDeadlines.push(this, now);
+    (this.runQueue ?? circuit.runDeadlines).push(this, now);
     let result: unknown;
     try {
       result = run(this);
@@ -150,6 +196,42 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     const pending = asPromise(result);
     if (pending === null) this.runResolved(result);
     else this.watch(pending, signal);
+  }
+
+  /** A ticket was taken for this waiting call: it runs now. */
+  ticketGranted(now: number): void {
+    const run = this.pendingRun;
+    if (this.phase !== WAITING || run === null) return;
+    this.pendingRun = null;
+    this.queueWait?.end();
+    this.queueWait = null;
+    this.phase = RUNNING;
+    // The caller's signal is already listened to: run's promise is watched without a second listener.
+    this.startRun(run, this.callerSignal ?? undefined, now);
+  }
+
+  waitExpired(): void {
+    if (this.phase !== WAITING) return;
+    const circuit = this.circuit;
+    this.leaveQueue();
+    const now = circuit.clock.now();
+    this.decide(REJECTED, maxConcurrencyError(circuit.name), now, -1);
+    this.proceed(now);
+  }
+
+  waitCancelled(reason: unknown): void {
+    if (this.phase !== WAITING) return;
+    this.leaveQueue();
+    this.phase = RUNNING;
+    this.cancel(reason);
+  }
+
+  /** Out of the circuit's queue, before its turn. */
+  private leaveQueue(): void {
+    this.circuit.waiters?.leave(this);
+    this.queueWait?.end();
+    this.queueWait = null;
+    this.pendingRun = null;
   }
 
   expire(): void {
@@ -180,6 +262,10 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
 
   callerAborted(reason: unknown): void {
     this.callerSignal = null;
+    if (this.phase === WAITING) {
+      this.leaveQueue();
+      this.phase = RUNNING;
+    }
     if (this.phase === RUNNING) this.decideByAbort(reason, this.circuit.clock.now());
   }
 
@@ -200,7 +286,7 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
   }
 
   private watch(promise: Promise<unknown>, signal: AbortSignal | undefined): void {
-    if (signal !== undefined) this.listen(signal);
+    if (signal !== undefined && this.callerSignal !== signal) this.listen(signal);
     promise.then(
       (value) => this.runResolved(value),
       (error: unknown) => this.runRejected(error),
@@ -226,19 +312,44 @@ export class Execution extends CallerPromise implements Deadline, RunContext, Si
     const now = this.circuit.clock.now();
     this.returnTicket(now);
     if (this.phase !== RUNNING) return;
-    this.decide(FAILURE, error, now, elapsed(this.start, now));
+    if (isBadRequestError(error)) {
+      // The caller's fault: it gets the wrapped error, as it was.
+      const { cause } = error;
+      this.decide(BAD_REQUEST, cause === undefined ? error : cause, now, elapsed(this.start, now));
+    } else if (this.circuit.settings.isBadRequest !== null && this.badRequest(error)) {
+      this.decide(BAD_REQUEST, error, now, elapsed(this.start, now));
+    } else {
+      this.decide(FAILURE, error, now, elapsed(this.start, now));
+    }
     this.proceed(now);
+  }
+
+  /** The command's `isBadRequest`, isolated: one that throws is logged and counts as false. */
+  private badRequest(error: unknown): boolean {
+    const circuit = this.circuit;
+    try {
+      return circuit.settings.isBadRequest?.(error) === true;
+    } catch (thrown: unknown) {
+      circuit.logError(
+        `hystrix: isBadRequest of circuit ${circuit.name} failed: ${describeError(thrown)}`,
+      );
+      return false;
+    }
   }
 
   private returnTicket(now: number): void {
     const ticket = this.ticket;
     if (ticket === NO_TICKET) return;
     this.ticket = NO_TICKET;
-    this.circuit.pool.release(now, ticket === TICKET_PAST_TIMEOUT);
+    const circuit = this.circuit;
+    circuit.pool.release(now, ticket === TICKET_PAST_TIMEOUT);
+    if (circuit.waiters !== null) circuit.handOff(now);
   }
 
   /** Fixes the primary outcome (not a success). */
   private decide(event: EventCode, error: unknown, now: number, runMs: number): void {
+    // A bad request passes through: no fallback.
+    if (event === BAD_REQUEST) this.fallback = null;
     this.phase = this.fallback === null ? DONE : FALLING_BACK;
     this.event = event;
     this.error = error;

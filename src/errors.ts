@@ -8,7 +8,7 @@ import { types } from 'node:util';
 
 const BRAND: unique symbol = Symbol.for('hystrix-ts.error') as never;
 
-type Brand = 'circuit' | 'context' | 'fallback';
+type Brand = 'circuit' | 'context' | 'fallback' | 'bad-request';
 
 function brandOf(value: unknown): Brand | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -19,7 +19,12 @@ function brandOf(value: unknown): Brand | undefined {
     // A Proxy whose traps throw, or a revoked one: not one of ours.
     return undefined;
   }
-  return brand === 'circuit' || brand === 'context' || brand === 'fallback' ? brand : undefined;
+  return brand === 'circuit' ||
+    brand === 'context' ||
+    brand === 'fallback' ||
+    brand === 'bad-request'
+    ? brand
+    : undefined;
 }
 
 function brand(target: object, kind: Brand): void {
@@ -92,6 +97,7 @@ function callErrorKind(reason: string): CallErrorKind {
 const CircuitOpenError = callErrorKind('circuit open');
 const MaxConcurrencyError = callErrorKind('max concurrency');
 const TimeoutError = callErrorKind('timeout');
+const RateLimitedError = callErrorKind('rate limited');
 
 /** @internal The error of a call short-circuited by the open circuit of `command`. */
 export function circuitOpenError(command: string): CircuitError {
@@ -107,6 +113,18 @@ export function maxConcurrencyError(command: string): CircuitError {
 export function timeoutError(command: string): CircuitError {
   return new TimeoutError(command);
 }
+
+/** @internal The error of a call of `command` shed because its rate limit had no token left. */
+export function rateLimitedError(command: string): CircuitError {
+  return new RateLimitedError(command);
+}
+
+/**
+ * The kind of error of a call shed by its command's rate limit (`hystrix: rate limited`): the token bucket of
+ * `maxRequestsPerSecond` had no token left. Calls end with an error of their own that names the command; test for
+ * the kind with {@link isRateLimited}.
+ */
+export const ErrRateLimited: CircuitError = Object.freeze(new CircuitError('rate limited'));
 
 /**
  * The kind of error of a call rejected because the concurrency limit was reached (`hystrix: max concurrency`).
@@ -297,4 +315,38 @@ export function contextCodeOf(reason: unknown): ContextErrorCode {
     // A reason whose `name` cannot be read (a Proxy that throws) is not a deadline.
     return 'context_canceled';
   }
+}
+
+/**
+ * True for an error of the kind {@link ErrRateLimited}: a call shed by its rate limit, of any command (from this
+ * or another copy of the package).
+ */
+export function isRateLimited(value: unknown): value is CircuitError {
+  return value === ErrRateLimited || (isCircuitError(value) && value.reason === 'rate limited');
+}
+
+/**
+ * Thrown (or rejected with) by `run` to say the call failed through the caller's own fault (a validation error, a
+ * 404): the error passes through to the caller, no fallback runs, and it does not count toward the circuit's
+ * health (Hystrix Java's `HystrixBadRequestException`). The caller receives the wrapped error, `cause`, as it was;
+ * a `BadRequestError` made without a cause is received itself.
+ */
+export class BadRequestError extends Error {
+  /** The error the caller receives. */
+  declare readonly cause: unknown;
+
+  /**
+   * @param cause - the error to pass through to the caller.
+   * @param message - a message of its own (default: the cause's).
+   */
+  constructor(cause?: unknown, message?: string) {
+    super(message ?? (cause === undefined ? 'bad request' : describeError(cause)), { cause });
+    this.name = 'BadRequestError';
+    brand(this, 'bad-request');
+  }
+}
+
+/** True for a {@link BadRequestError} (from this or another copy of the package). */
+export function isBadRequestError(value: unknown): value is BadRequestError {
+  return brandOf(value) === 'bad-request';
 }

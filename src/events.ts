@@ -1,6 +1,7 @@
 /**
  * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
- * small integer, so that recording one is an array index rather than a string compare.
+ * small integer, so that recording one is an array index rather than a string compare. `bad-request` (Hystrix
+ * Java's) and `rate-limited` are this library's own: neither counts toward health.
  */
 
 /** The primary outcome of one execution. */
@@ -11,7 +12,9 @@ export type EventType =
   | 'short-circuit'
   | 'timeout'
   | 'context_canceled'
-  | 'context_deadline_exceeded';
+  | 'context_deadline_exceeded'
+  | 'bad-request'
+  | 'rate-limited';
 
 /** The outcome of a fallback, reported after the primary event when a fallback ran. */
 export type FallbackEventType = 'fallback-success' | 'fallback-failure';
@@ -24,7 +27,9 @@ export type EventCode =
   | typeof SHORT_CIRCUIT
   | typeof TIMEOUT
   | typeof CONTEXT_CANCELED
-  | typeof CONTEXT_DEADLINE_EXCEEDED;
+  | typeof CONTEXT_DEADLINE_EXCEEDED
+  | typeof BAD_REQUEST
+  | typeof RATE_LIMITED;
 
 /** @internal The code of a fallback's outcome, or {@link NO_FALLBACK}. */
 export type FallbackCode = typeof NO_FALLBACK | typeof FALLBACK_SUCCESS | typeof FALLBACK_FAILURE;
@@ -43,6 +48,10 @@ export const TIMEOUT = 4;
 export const CONTEXT_CANCELED = 5;
 /** @internal */
 export const CONTEXT_DEADLINE_EXCEEDED = 6;
+/** @internal The first event that is not a request for health: codes from here on are not counted as requests. */
+export const BAD_REQUEST = 7;
+/** @internal */
+export const RATE_LIMITED = 8;
 
 /** @internal */
 export const NO_FALLBACK = 0;
@@ -60,6 +69,8 @@ export const EVENT_NAMES = Object.freeze([
   'timeout',
   'context_canceled',
   'context_deadline_exceeded',
+  'bad-request',
+  'rate-limited',
 ] as const) satisfies Readonly<Record<EventCode, EventType>>;
 
 /** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
@@ -80,6 +91,16 @@ export const FALLBACK_EVENT_NAMES: readonly (FallbackEventType | undefined)[] = 
 
 /**
  * @internal Which events count as errors for the circuit's health (hystrix-go: failure, rejected, short-circuit
- * and timeout; the two context events count as requests only).
+ * and timeout; the two context events count as requests only; bad requests and rate-limited calls not at all).
  */
-export const IS_ERROR: readonly boolean[] = [false, true, true, true, true, false, false];
+export const IS_ERROR: readonly boolean[] = [
+  false,
+  true,
+  true,
+  true,
+  true,
+  false,
+  false,
+  false,
+  false,
+];

@@ -10,7 +10,15 @@ import { checkLogger, type Logger, NoopLogger, safeLog } from './logger.js';
 import { CollectorRegistry, type MetricCollectorRegistry } from './metrics/registry.js';
 import type { CommandConfig, HystrixGoCommandConfig, Settings } from './settings.js';
 import { SettingsStore, type Staged } from './settings-store.js';
-import { checkClock, checkFunction, checkName, checkSignal } from './validate.js';
+import {
+  checkClock,
+  checkFunction,
+  checkInteger,
+  checkName,
+  checkSignal,
+  describeValue,
+} from './validate.js';
+import { EventHub, type HystrixEvents, type HystrixListener } from './state-events.js';
 
 /** Options of a {@link Hystrix} registry. */
 export interface HystrixOptions {
@@ -29,6 +37,11 @@ export interface CommandOptions {
    * `context_deadline_exceeded` when its reason is a `TimeoutError` (as `AbortSignal.timeout()` gives).
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds this call may take, instead of the command's `timeout` (1 to 2147483647): for a call that
+   * deserves less (a request whose own deadline is near) or more. Everything else is the command's.
+   */
+  timeout?: number | undefined;
 }
 
 /** The configuration of one command: camelCase keys, or hystrix-go's JSON keys. */
@@ -63,6 +76,7 @@ export class Hystrix {
   private readonly deadlines = new Map<number, DeadlineQueue>();
   private readonly closers = new Set<() => void | PromiseLike<void>>();
   private readonly owner: CircuitOwner;
+  private readonly events: EventHub;
 
   /** @param options - clock, logger and defaults. */
   constructor(options: HystrixOptions = {}) {
@@ -78,8 +92,13 @@ export class Hystrix {
     this.time = time;
     this.log = logger;
     const deadlines = this.deadlines;
+    const events = new EventHub((message) => {
+      safeLog(this.log, 'error', message);
+    });
+    this.events = events;
     this.owner = {
       clock: time,
+      events,
       logger: () => this.log,
       deadlinesFor(timeout: number): DeadlineQueue {
         let queue = deadlines.get(timeout);
@@ -131,9 +150,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
   ): Promise<T | Exclude<F, T>> {
-    return this.execute(name, run, fallback, signalOf(options), MODE_DO) as Promise<
-      T | Exclude<F, T>
-    >;
+    return this.execute(name, run, fallback, options, MODE_DO) as Promise<T | Exclude<F, T>>;
   }
 
   /**
@@ -147,9 +164,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
     options?: CommandOptions,
   ): Promise<Error | undefined> {
-    return this.execute(name, run, fallback, signalOf(options), MODE_GO) as Promise<
-      Error | undefined
-    >;
+    return this.execute(name, run, fallback, options, MODE_GO) as Promise<Error | undefined>;
   }
 
   /** {@link Hystrix.do} with the caller's signal first (hystrix-go's `DoC`). */
@@ -160,7 +175,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
   ): Promise<T | Exclude<F, T>> {
     checkSignal(signal, 'doC(signal, ...)');
-    return this.execute(name, run, fallback, signal, MODE_DO) as Promise<T | Exclude<F, T>>;
+    return this.execute(name, run, fallback, { signal }, MODE_DO) as Promise<T | Exclude<F, T>>;
   }
 
   /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
@@ -171,7 +186,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
   ): Promise<Error | undefined> {
     checkSignal(signal, 'goC(signal, ...)');
-    return this.execute(name, run, fallback, signal, MODE_GO) as Promise<Error | undefined>;
+    return this.execute(name, run, fallback, { signal }, MODE_GO) as Promise<Error | undefined>;
   }
 
   /**
@@ -274,6 +289,7 @@ export class Hystrix {
    * asynchronously (an export's last write) are done. It never rejects: their failures are logged.
    */
   close(): Promise<void> {
+    this.events.emit('close', { at: this.time.now() });
     for (let round = 0; round < CLOSE_ROUNDS; round++) {
       let cancelled = 0;
       for (const queue of [...this.deadlines.values()]) {
@@ -315,6 +331,22 @@ export class Hystrix {
     };
   }
 
+  /**
+   * Listens to the registry: `'state'` for every state change of every circuit (closed, open, half-open, forced),
+   * with the name, the old and new state, the reason and the window's figures that decided it; `'close'` when
+   * `close()` is called. Nothing is built for an event nobody listens to. A listener that throws (or rejects) is
+   * logged and isolated, like a collector. Returns a function that removes the listener.
+   */
+  on<K extends keyof HystrixEvents>(type: K, listener: HystrixListener<K>): () => void {
+    if (type !== 'state' && type !== 'close') {
+      throw new TypeError(
+        `on(type, listener): type must be 'state' or 'close', got ${describeValue(type)}`,
+      );
+    }
+    checkFunction(listener, 'on(type, listener): listener');
+    return this.events.on(type, listener);
+  }
+
   /** Replaces the logger (hystrix-go's `SetLogger`). */
   setLogger(logger: Logger): void {
     checkLogger(logger);
@@ -325,20 +357,32 @@ export class Hystrix {
     name: unknown,
     run: unknown,
     fallback: unknown,
-    signal: unknown,
+    options: unknown,
     mode: Mode,
   ): Promise<unknown> {
     if (typeof name !== 'string') checkName(name, 'name');
     if (typeof run !== 'function') checkFunction(run, 'run');
     if (fallback != null && typeof fallback !== 'function')
       checkFunction(fallback, 'fallback', true);
-    if (signal !== undefined) checkSignal(signal, 'options.signal');
+    let signal: AbortSignal | undefined;
+    let deadlines: DeadlineQueue | null = null;
+    if (options !== undefined) {
+      const given = optionsOf(options);
+      signal = given.signal;
+      if (signal !== undefined) checkSignal(signal, 'options.signal');
+      if (given.timeout !== undefined) {
+        deadlines = this.owner.deadlinesFor(
+          checkInteger(given.timeout, 'options.timeout', 1, MAX_DELAY),
+        );
+      }
+    }
     const circuit = this.circuits.get(name) ?? this.createCircuit(name);
     return new Execution(
       circuit,
       (fallback ?? null) as FallbackFunction<unknown> | null,
       mode,
       this.time.now(),
+      deadlines,
     ).begin(run as RunFunction<unknown>, signal);
   }
 
@@ -364,10 +408,12 @@ export class Hystrix {
   }
 }
 
-function signalOf(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
+/** The largest delay a Node timer accepts. */
+const MAX_DELAY = 2_147_483_647;
+
+function optionsOf(options: unknown): CommandOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options must be an object such as { signal }');
+    throw new TypeError('options must be an object such as { signal, timeout }');
   }
-  return (options as CommandOptions).signal;
+  return options;
 }

@@ -25,14 +25,17 @@ export type { CircuitState } from './circuit.js';
 export { type Clock, type ClockTimer, systemClock } from './clock.js';
 export type { FallbackFunction, FallbackTrigger, RunContext, RunFunction } from './run-context.js';
 export {
+  BadRequestError,
   CircuitError,
   ContextError,
   type ContextErrorCode,
   ErrCircuitOpen,
   ErrClosed,
   ErrMaxConcurrency,
+  ErrRateLimited,
   ErrTimeout,
   FallbackError,
+  isBadRequestError,
   isCircuitError,
   isCircuitOpen,
   isContextCanceled,
@@ -40,6 +43,7 @@ export {
   isContextError,
   isFallbackError,
   isMaxConcurrency,
+  isRateLimited,
   isTimeout,
 } from './errors.js';
 export {
@@ -67,6 +71,7 @@ export type {
   MetricResult,
 } from './metrics/metric-result.js';
 export {
+  type BadRequestPredicate,
   type CommandConfig,
   DefaultErrorPercentThreshold,
   DefaultFallbackTimeout,
@@ -74,15 +79,26 @@ export {
   DefaultLatencyBuckets,
   DefaultLatencyWindow,
   DefaultMaxConcurrent,
+  DefaultMaxQueueWait,
   DefaultRollingBuckets,
   DefaultRollingWindow,
   DefaultSleepWindow,
+  DefaultSlowCallPercentThreshold,
   DefaultTimeout,
   DefaultVolumeThreshold,
   defaultSettings,
   type HystrixGoCommandConfig,
   type Settings,
 } from './settings.js';
+export type {
+  CircuitStateChange,
+  CircuitStateName,
+  HystrixEvents,
+  HystrixListener,
+  RegistryClosed,
+  StateChangeFigures,
+  StateChangeReason,
+} from './state-events.js';
 export { type CircuitStats, LATENCY_PERCENTILES, type LatencyStats } from './stats.js';
 
 // What the library makes and users only read (a circuit, its pool, the collector registry) is published as an

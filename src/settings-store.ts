@@ -60,12 +60,12 @@ export class SettingsStore {
    */
   setDefaults(config: unknown): void {
     const zeroed: (keyof Settings)[] = [];
-    const merged = { ...this.defaultsExplicit, ...normalizeConfig(config, 'setDefaults', zeroed) };
-    const explicit: ExplicitConfig = {};
-    for (const key of Object.keys(merged) as (keyof Settings)[]) {
-      const value = merged[key];
-      if (value !== undefined && !zeroed.includes(key)) explicit[key] = value;
-    }
+    const explicit: ExplicitConfig = {
+      ...this.defaultsExplicit,
+      ...normalizeConfig(config, 'setDefaults', zeroed),
+    };
+    // A hystrix-go key set to 0 means "the default": the built-in one again.
+    for (const key of zeroed) Reflect.deleteProperty(explicit, key);
     const defaults = resolveSettings(defaultSettings, explicit, 'setDefaults');
     const staged = [...this.explicit].map(([name, own]): [string, Settings] => [
       name,

@@ -27,6 +27,13 @@ export const DefaultLatencyBuckets = 6;
 export const DefaultHalfOpenProbes = 1;
 /** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
 export const DefaultFallbackTimeout = 1000;
+/** Milliseconds a call may wait in the queue for a ticket, when the command has a queue. */
+export const DefaultMaxQueueWait = 1000;
+/** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
+export const DefaultSlowCallPercentThreshold = 100;
+
+/** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
+export type BadRequestPredicate = (error: unknown) => boolean;
 
 /**
  * Configuration of one command, every field optional (an absent field takes the default). Durations are in
@@ -59,6 +66,40 @@ export interface CommandConfig {
   halfOpenProbes?: number;
   /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
   fallbackTimeout?: number;
+  /**
+   * A token-bucket rate limit: calls a second, refilled continuously (a fraction is allowed, e.g. 0.5 for one
+   * call every two seconds). A call that finds no token is shed with an error of the kind `ErrRateLimited`
+   * before it takes a ticket. 0 (the default): no rate limit.
+   */
+  maxRequestsPerSecond?: number;
+  /** The bucket's size: the most calls let through at once after a quiet spell. Default (0): one second's worth. */
+  burst?: number;
+  /**
+   * Calls that may wait, first come first served, for a ticket when every one is in use; beyond it calls are
+   * rejected as without a queue. 0 (the default): no queue.
+   */
+  maxQueueSize?: number;
+  /** Milliseconds a call may wait in the queue before it is rejected; 1 to 2147483647. Default 1000. */
+  maxQueueWait?: number;
+  /**
+   * Milliseconds from which a run counts as slow (success or failure; a timeout counts when the timeout is at
+   * least this long). With the volume reached, the circuit opens when slow calls reach
+   * `slowCallPercentThreshold` percent of the requests. 0 (the default): no slow-call rule.
+   */
+  slowCallDuration?: number;
+  /** The share of slow calls, in percent (1 to 100), that opens the circuit. Default 100. */
+  slowCallPercentThreshold?: number;
+  /**
+   * The circuit also opens after this many failures and timeouts in a row, whatever the volume; a success
+   * resets the count. 0 (the default): no such rule.
+   */
+  consecutiveFailures?: number;
+  /**
+   * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
+   * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
+   * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
+   */
+  isBadRequest?: BadRequestPredicate | undefined;
 }
 
 /**
@@ -88,19 +129,40 @@ export interface HystrixGoCommandConfig {
   half_open_probes?: number;
   /** {@inheritDoc CommandConfig.fallbackTimeout} */
   fallback_timeout?: number;
+  /** {@inheritDoc CommandConfig.maxRequestsPerSecond} */
+  max_requests_per_second?: number;
+  /** {@inheritDoc CommandConfig.burst} */
+  burst?: number;
+  /** {@inheritDoc CommandConfig.maxQueueSize} */
+  max_queue_size?: number;
+  /** {@inheritDoc CommandConfig.maxQueueWait} */
+  max_queue_wait?: number;
+  /** {@inheritDoc CommandConfig.slowCallDuration} */
+  slow_call_duration?: number;
+  /** {@inheritDoc CommandConfig.slowCallPercentThreshold} */
+  slow_call_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.consecutiveFailures} */
+  consecutive_failures?: number;
 }
 
+/** The numeric settings. */
+type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest'>;
+
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
-export type Settings = Readonly<Required<CommandConfig>>;
+export type Settings = Readonly<
+  Required<Pick<CommandConfig, NumericKey>> & { isBadRequest: BadRequestPredicate | null }
+>;
 
 /** The largest delay a Node timer accepts; a longer one fires after 1 ms. */
 const MAX_DELAY = 2_147_483_647;
 
 interface Field {
-  readonly key: keyof CommandConfig;
+  readonly key: NumericKey;
   readonly json: keyof HystrixGoCommandConfig;
   readonly min: number;
   readonly max: number;
+  /** Fractions allowed (a rate). */
+  readonly fraction?: true;
 }
 
 const FIELDS: readonly Field[] = [
@@ -125,6 +187,25 @@ const FIELDS: readonly Field[] = [
   { key: 'latencyBuckets', json: 'latency_buckets', min: 1, max: 60 },
   { key: 'halfOpenProbes', json: 'half_open_probes', min: 1, max: Number.MAX_SAFE_INTEGER },
   { key: 'fallbackTimeout', json: 'fallback_timeout', min: 1, max: MAX_DELAY },
+  // 0 means "off" for the optional policies: their default, so hystrix-go's "0 means the default" agrees.
+  {
+    key: 'maxRequestsPerSecond',
+    json: 'max_requests_per_second',
+    min: 0,
+    max: 1_000_000_000,
+    fraction: true,
+  },
+  { key: 'burst', json: 'burst', min: 0, max: 1_000_000_000 },
+  { key: 'maxQueueSize', json: 'max_queue_size', min: 0, max: 1_000_000 },
+  { key: 'maxQueueWait', json: 'max_queue_wait', min: 1, max: MAX_DELAY },
+  { key: 'slowCallDuration', json: 'slow_call_duration', min: 0, max: MAX_DELAY },
+  { key: 'slowCallPercentThreshold', json: 'slow_call_percent_threshold', min: 1, max: 100 },
+  {
+    key: 'consecutiveFailures',
+    json: 'consecutive_failures',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+  },
 ];
 
 /**
@@ -157,10 +238,22 @@ export const defaultSettings: Settings = Object.freeze({
   latencyBuckets: DefaultLatencyBuckets,
   halfOpenProbes: DefaultHalfOpenProbes,
   fallbackTimeout: DefaultFallbackTimeout,
+  maxRequestsPerSecond: 0,
+  burst: 0,
+  maxQueueSize: 0,
+  maxQueueWait: DefaultMaxQueueWait,
+  slowCallDuration: 0,
+  slowCallPercentThreshold: DefaultSlowCallPercentThreshold,
+  consecutiveFailures: 0,
+  isBadRequest: null,
 });
 
 /** @internal The explicitly set fields of one configuration, validated. */
-export type ExplicitConfig = { -readonly [K in keyof Settings]?: number };
+export type ExplicitConfig = { -readonly [K in NumericKey]?: number } & {
+  isBadRequest?: BadRequestPredicate;
+};
+
+const PREDICATE_KEY = 'isBadRequest';
 
 /**
  * @internal Validates a configuration (camelCase or hystrix-go's snake_case keys) and returns the fields it sets;
@@ -192,11 +285,21 @@ export function normalizeConfig(
   });
   for (const key of keys) {
     const value: unknown = (input as Record<string, unknown>)[key];
+    if (key === PREDICATE_KEY) {
+      if (value === undefined) continue;
+      if (typeof value !== 'function') {
+        throw new TypeError(
+          `${where}: isBadRequest must be a function (error) => boolean, got ${describeValue(value)}`,
+        );
+      }
+      out.isBadRequest = value as BadRequestPredicate;
+      continue;
+    }
     const entry = BY_KEY.get(key);
     if (entry === undefined) {
       throw new TypeError(
-        `${where}: unknown key '${key}'; known keys: ${FIELDS.map((f) => f.key).join(', ')} ` +
-          `(or hystrix-go's ${FIELDS.map((f) => f.json).join(', ')})`,
+        `${where}: unknown key '${key}'; known keys: ${FIELDS.map((f) => f.key).join(', ')}, ` +
+          `${PREDICATE_KEY} (or hystrix-go's ${FIELDS.map((f) => f.json).join(', ')})`,
       );
     }
     if (value === undefined) continue;
@@ -214,6 +317,15 @@ export function normalizeConfig(
       zeroed?.push(field.key);
       continue;
     }
+    if (
+      field.fraction === true &&
+      Number.isFinite(value) &&
+      value >= field.min &&
+      value <= field.max
+    ) {
+      out[field.key] = value;
+      continue;
+    }
     if (!Number.isInteger(value) || value < field.min || value > field.max) {
       const zeroHint =
         value === 0 && entry.shared
@@ -221,7 +333,8 @@ export function normalizeConfig(
             'leave the key out for the default)'
           : '';
       throw new RangeError(
-        `${where}: ${key} must be an integer from ${field.min} to ${field.max}, got ${value}${zeroHint}`,
+        `${where}: ${key} must be ${field.fraction === true ? 'a number' : 'an integer'} from ${field.min} ` +
+          `to ${field.max}, got ${value}${zeroHint}`,
       );
     }
     out[field.key] = value;
@@ -253,6 +366,9 @@ export function resolveSettings(
     'latencyBuckets',
     where,
   );
+  if (settings.burst > 0 && settings.maxRequestsPerSecond === 0) {
+    throw new RangeError(`${where}: burst (${settings.burst}) needs maxRequestsPerSecond`);
+  }
   return Object.freeze(settings);
 }
 

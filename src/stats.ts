@@ -1,4 +1,5 @@
-import { type DefaultMetricCollector, errorPercent, LANE } from './metrics/default-collector.js';
+import { errorPercent, LANE } from './metrics/default-collector.js';
+import type { MetricExchange } from './metrics/exchange.js';
 import type { Pool } from './pool.js';
 import type { TimingReader } from './rolling/timing.js';
 
@@ -70,6 +71,19 @@ export interface CircuitStats {
   readonly contextCanceled: number;
   /** `context_deadline_exceeded` events. */
   readonly contextDeadlineExceeded: number;
+  /**
+   * `bad-request` events: errors that were the caller's fault (a `BadRequestError`, or `isBadRequest`), passed
+   * through. Not requests: they count neither toward `requests` nor toward health.
+   */
+  readonly badRequests: number;
+  /** `rate-limited` events: calls shed by the command's rate limit. Not requests either. */
+  readonly rateLimited: number;
+  /** Runs at least `slowCallDuration` long (a timeout too, when the timeout is), in the window. */
+  readonly slowCalls: number;
+  /** Failures and timeouts in a row, up to now (any success ends the run). */
+  readonly consecutiveFailures: number;
+  /** Calls waiting in the queue for a ticket now. */
+  readonly queueSize: number;
   /** Run durations (only runs that finished and decided the outcome). */
   readonly runLatency: LatencyStats;
   /** Total durations, fallback included. */
@@ -98,10 +112,12 @@ export type StateFigures = Pick<
 /** @internal The figures of a circuit at `now`, from its state, its default collector and its pool. */
 export function readStats(
   state: StateFigures,
-  metrics: DefaultMetricCollector,
+  exchange: MetricExchange,
   pool: Pool,
+  queueSize: number,
   now: number,
 ): CircuitStats {
+  const metrics = exchange.metrics;
   const count = (lane: number): number => metrics.countAt(now, lane);
   const requests = count(LANE.REQUESTS);
   const errors = count(LANE.ERRORS);
@@ -119,6 +135,11 @@ export function readStats(
     fallbackFailures: count(LANE.FALLBACK_FAILURES),
     contextCanceled: count(LANE.CONTEXT_CANCELEDS),
     contextDeadlineExceeded: count(LANE.CONTEXT_DEADLINES),
+    badRequests: count(LANE.BAD_REQUESTS),
+    rateLimited: count(LANE.RATE_LIMITED),
+    slowCalls: count(LANE.SLOW_CALLS),
+    consecutiveFailures: exchange.consecutiveFailures,
+    queueSize,
     runLatency: latency(metrics.runDuration),
     totalLatency: latency(metrics.totalDuration),
     activeCount: pool.activeCount,

@@ -159,7 +159,10 @@ export async function settle(
   await flushPromises();
 }
 
-/** hystrix-go's event names (mixed `-` and `_`, as it spells them): what the exports count by. */
+/**
+ * hystrix-go's event names (mixed `-` and `_`, as it spells them), then this library's own two: what the exports
+ * count by.
+ */
 export const EVENTS: readonly string[] = [
   'success',
   'failure',
@@ -168,6 +171,8 @@ export const EVENTS: readonly string[] = [
   'timeout',
   'context_canceled',
   'context_deadline_exceeded',
+  'bad-request',
+  'rate-limited',
   'fallback-success',
   'fallback-failure',
 ];

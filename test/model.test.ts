@@ -156,6 +156,8 @@ class ModelCircuit {
   ticketsTaken: TicketTaken[] = [];
   /** The calls whose runs hold a ticket now. */
   readonly holders = new Set<ModelCall>();
+  /** Failures and timeouts since the last success (or since the circuit last closed). */
+  inARow = 0;
   /** Episodes of hung runs so far, and the last one logged. */
   hungEpisodes = 0;
   hungReported = 0;
@@ -492,6 +494,7 @@ class Model {
         c.trial = null;
         this.logs.push(`hystrix: closing circuit ${c.name}`);
         c.outcomes = [];
+        c.inARow = 0;
       }
     } else if (!isContext(event)) {
       this.openCircuit(c, now);
@@ -606,6 +609,8 @@ class Model {
     if (call.spec.plan === 'cooperative' && call.ran && (event === 'timeout' || isContext(event))) {
       this.micro.push({ call, ok: false });
     }
+    if (event === 'success') c.inARow = 0;
+    else if (event === 'failure' || event === 'timeout') c.inARow++;
     c.outcomes.push({
       at: now,
       event,
@@ -644,6 +649,7 @@ class Model {
       c.outcomes = [];
       c.ticketsBack = [];
       c.ticketsTaken = [];
+      c.inARow = 0;
     }
     this.circuits.clear();
   }
@@ -817,6 +823,12 @@ function expectedFigures(c: ModelCircuit, now: number): Figures {
     fallbackFailures: recs.filter((r) => r.fallback === 'throw').length,
     contextCanceled: count('context_canceled'),
     contextDeadlineExceeded: count('context_deadline_exceeded'),
+    // The model's commands have no policies: nothing is a bad request, rate-limited, slow or queued.
+    badRequests: 0,
+    rateLimited: 0,
+    slowCalls: 0,
+    consecutiveFailures: c.inARow,
+    queueSize: 0,
     runLatency: latencyOf(latency.flatMap((r) => (r.runMs === null ? [] : [r.runMs]))),
     totalLatency: latencyOf(latency.map((r) => r.totalMs)),
     activeCount: c.out,

@@ -62,6 +62,18 @@ const FIELDS: readonly FieldSpec[] = [
   { key: 'fallbackTimeout', json: 'fallback_timeout', min: 1, max: MAX_DELAY },
 ];
 
+/** The policies' settings, each at its default: off (the queue's wait and slow-call share have defaults). */
+const POLICIES_OFF = {
+  maxRequestsPerSecond: 0,
+  burst: 0,
+  maxQueueSize: 0,
+  maxQueueWait: 1000,
+  slowCallDuration: 0,
+  slowCallPercentThreshold: 100,
+  consecutiveFailures: 0,
+  isBadRequest: null,
+} as const;
+
 /** A configuration with one field of any value (bad input is the point). */
 function cfg(key: string, value: unknown): AnyCommandConfig {
   return { [key]: value };
@@ -181,6 +193,7 @@ describe('defaults', () => {
       latencyBuckets: 6,
       halfOpenProbes: 1,
       fallbackTimeout: 1000,
+      ...POLICIES_OFF,
     });
     expect(defaultSettings).toEqual(h.getDefaults());
     expect([
@@ -216,6 +229,7 @@ describe('defaults', () => {
 describe('configureCommand', () => {
   it('sets every field, camelCase', () => {
     const { h } = manualHystrix();
+    const isBadRequest = (error: unknown): boolean => error === 404;
     const config: Required<CommandConfig> = {
       timeout: 11,
       maxConcurrentRequests: 12,
@@ -228,6 +242,14 @@ describe('configureCommand', () => {
       latencyBuckets: 17,
       halfOpenProbes: 18,
       fallbackTimeout: 19,
+      maxRequestsPerSecond: 2.5,
+      burst: 21,
+      maxQueueSize: 22,
+      maxQueueWait: 23,
+      slowCallDuration: 24,
+      slowCallPercentThreshold: 25,
+      consecutiveFailures: 26,
+      isBadRequest,
     };
     h.configureCommand('x', config);
     expect(h.getSettings('x')).toEqual(config);
@@ -247,6 +269,13 @@ describe('configureCommand', () => {
       latency_buckets: 17,
       half_open_probes: 18,
       fallback_timeout: 19,
+      max_requests_per_second: 20,
+      burst: 21,
+      max_queue_size: 22,
+      max_queue_wait: 23,
+      slow_call_duration: 24,
+      slow_call_percent_threshold: 25,
+      consecutive_failures: 26,
     });
     expect(h.getSettings('x')).toEqual({
       timeout: 11,
@@ -260,6 +289,14 @@ describe('configureCommand', () => {
       latencyBuckets: 17,
       halfOpenProbes: 18,
       fallbackTimeout: 19,
+      maxRequestsPerSecond: 20,
+      burst: 21,
+      maxQueueSize: 22,
+      maxQueueWait: 23,
+      slowCallDuration: 24,
+      slowCallPercentThreshold: 25,
+      consecutiveFailures: 26,
+      isBadRequest: null,
     });
   });
 

@@ -1,5 +1,11 @@
 import { type Clock, systemClock } from '../clock.js';
-import { type EventCode, type FallbackCode, IS_ERROR, NO_FALLBACK } from '../events.js';
+import {
+  BAD_REQUEST,
+  type EventCode,
+  type FallbackCode,
+  IS_ERROR,
+  NO_FALLBACK,
+} from '../events.js';
 import { RollingNumber } from '../rolling/number.js';
 import { RollingTiming, type TimingReader } from '../rolling/timing.js';
 import type { MetricCollector, MetricResult } from './metric-result.js';
@@ -16,14 +22,17 @@ const FALLBACK_SUCCESSES = 7;
 const FALLBACK_FAILURES = 8;
 const CONTEXT_CANCELEDS = 9;
 const CONTEXT_DEADLINES = 10;
-const LANES = 11;
+const BAD_REQUESTS = 11;
+const RATE_LIMITED = 12;
+const SLOW_CALLS = 13;
+const LANES = 14;
 
 // Lanes of the latencies.
 const RUN = 0;
 const TOTAL = 1;
 
 // The lane of each primary event, by event code: SUCCESS, FAILURE, REJECTED, SHORT_CIRCUIT, TIMEOUT,
-// CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED.
+// CONTEXT_CANCELED, CONTEXT_DEADLINE_EXCEEDED, BAD_REQUEST, RATE_LIMITED.
 const EVENT_LANE = [
   SUCCESSES,
   FAILURES,
@@ -32,6 +41,8 @@ const EVENT_LANE = [
   TIMEOUTS,
   CONTEXT_CANCELEDS,
   CONTEXT_DEADLINES,
+  BAD_REQUESTS,
+  RATE_LIMITED,
 ] as const satisfies Readonly<Record<EventCode, number>>;
 
 // The lane of each fallback outcome, by fallback code (none for NO_FALLBACK).
@@ -126,6 +137,18 @@ export class DefaultMetricCollector implements MetricCollector {
   contextCanceled(): number {
     return this.counts.sum(CONTEXT_CANCELEDS);
   }
+  /** Bad requests (passed through, not counted toward health) in the window. */
+  badRequests(): number {
+    return this.counts.sum(BAD_REQUESTS);
+  }
+  /** Calls shed by the rate limit in the window. */
+  rateLimited(): number {
+    return this.counts.sum(RATE_LIMITED);
+  }
+  /** Slow calls (see `slowCallDuration`) in the window. */
+  slowCalls(): number {
+    return this.counts.sum(SLOW_CALLS);
+  }
   /** Calls whose caller deadline passed, in the window. */
   contextDeadlineExceeded(): number {
     return this.counts.sum(CONTEXT_DEADLINES);
@@ -151,6 +174,9 @@ export class DefaultMetricCollector implements MetricCollector {
     add(c, now, FALLBACK_FAILURES, result.fallbackFailures);
     add(c, now, CONTEXT_CANCELEDS, result.contextCanceled);
     add(c, now, CONTEXT_DEADLINES, result.contextDeadlineExceeded);
+    add(c, now, BAD_REQUESTS, result.badRequests);
+    add(c, now, RATE_LIMITED, result.rateLimited);
+    add(c, now, SLOW_CALLS, result.slowCalls);
     this.latency.addPairAt(now, result.runDuration ?? -1, result.totalDuration);
   }
 
@@ -170,11 +196,17 @@ export class DefaultMetricCollector implements MetricCollector {
   ): void {
     const c = this.counts;
     c.rotate(now);
-    c.bump(REQUESTS, 1);
+    // Bad requests and rate-limited calls (the last codes) say nothing of the dependency: not requests.
+    if (event < BAD_REQUEST) c.bump(REQUESTS, 1);
     c.bump(EVENT_LANE[event], 1);
     if (IS_ERROR[event]) c.bump(ERRORS, 1);
     if (fallback !== NO_FALLBACK) c.bump(FALLBACK_LANE[fallback], 1);
     this.latency.addPairAt(now, runMs, totalMs);
+  }
+
+  /** @internal The execution just recorded (at the same time) was slow. */
+  recordSlow(): void {
+    this.counts.bump(SLOW_CALLS, 1);
   }
 
   /** @internal Requests in the window at `now` (for the health check on admission). */
@@ -216,4 +248,7 @@ export const LANE = {
   FALLBACK_FAILURES,
   CONTEXT_CANCELEDS,
   CONTEXT_DEADLINES,
+  BAD_REQUESTS,
+  RATE_LIMITED,
+  SLOW_CALLS,
 } as const;

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { describeError } from '../errors.js';
 import {
+  BAD_REQUEST,
   CONTEXT_CANCELED,
   CONTEXT_DEADLINE_EXCEEDED,
   EVENT_NAMES,
@@ -11,6 +12,7 @@ import {
   FALLBACK_SUCCESS,
   type FallbackCode,
   IS_ERROR,
+  RATE_LIMITED,
   REJECTED,
   SHORT_CIRCUIT,
   SUCCESS,
@@ -19,10 +21,31 @@ import {
 import type { Pool } from '../pool.js';
 import type { Settings } from '../settings.js';
 import { catchRejection } from '../thenable.js';
-import { DefaultMetricCollector, errorPercent } from './default-collector.js';
+import { DefaultMetricCollector, errorPercent, LANE } from './default-collector.js';
 import type { MetricCollector, MetricCollectorFactory, MetricResult } from './metric-result.js';
 
 const NO_COLLECTORS: readonly MetricCollector[] = Object.freeze([]);
+
+/** @internal The window is healthy: no rule says the circuit should open. */
+export const HEALTHY = 0;
+/** @internal Volume and error percentage reached (hystrix-go's rule). */
+export const TRIP_THRESHOLDS = 1;
+/** @internal `consecutiveFailures` failures and timeouts in a row. */
+export const TRIP_CONSECUTIVE = 2;
+/** @internal Volume and slow-call percentage reached. */
+export const TRIP_SLOW_CALLS = 3;
+/** @internal What {@link MetricExchange.tripped} answers. */
+export type Health =
+  typeof HEALTHY | typeof TRIP_THRESHOLDS | typeof TRIP_CONSECUTIVE | typeof TRIP_SLOW_CALLS;
+
+/** @internal The window's figures, as a state change reports them. */
+export interface WindowFigures {
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorPercent: number;
+  readonly slowCalls: number;
+  readonly consecutiveFailures: number;
+}
 
 /** @internal Where the exchange writes what it isolated. */
 export type ExchangeLog = (message: string) => void;
@@ -38,6 +61,12 @@ export class MetricExchange {
   /** Collectors from registered factories (a shared empty list until there is one). */
   private collectors: readonly MetricCollector[] = NO_COLLECTORS;
   private byFactory: Map<MetricCollectorFactory, MetricCollector> | null = null;
+  /** Failures and timeouts in a row; any success ends the run. */
+  consecutiveFailures = 0;
+  /** A run at least this long is slow (0: no slow-call rule). */
+  private slowMs: number;
+  /** Whether a timeout counts as slow: the timeout is at least `slowMs`. */
+  private timeoutIsSlow: boolean;
 
   constructor(
     private readonly name: string,
@@ -47,6 +76,9 @@ export class MetricExchange {
     private readonly logError: ExchangeLog,
   ) {
     this.metrics = newCollector(clock, settings);
+    this.slowMs = settings.slowCallDuration;
+    this.timeoutIsSlow =
+      settings.slowCallDuration > 0 && settings.timeout >= settings.slowCallDuration;
   }
 
   /** Records one execution in every collector. `runMs` < 0: run did not decide the outcome. */
@@ -58,22 +90,57 @@ export class MetricExchange {
     totalMs: number,
   ): void {
     this.metrics.record(now, event, fallback, runMs, totalMs);
-    if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs);
+    if (event === SUCCESS) this.consecutiveFailures = 0;
+    else if (event === FAILURE || event === TIMEOUT) this.consecutiveFailures++;
+    const slow = this.slowMs > 0 && (event === TIMEOUT ? this.timeoutIsSlow : runMs >= this.slowMs);
+    if (slow) this.metrics.recordSlow();
+    if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs, slow);
   }
 
   /**
-   * Whether the window at `now` says the circuit should open: the requests reach `requestVolumeThreshold` and the
-   * error percentage reaches `errorPercentThreshold` (hystrix-go's `IsHealthy`, negated).
+   * Which rule, if any, says at `now` that the circuit should open: `consecutiveFailures` in a row; or, with the
+   * requests at `requestVolumeThreshold`, the error percentage at `errorPercentThreshold` (hystrix-go's
+   * `IsHealthy`, negated) or the slow-call percentage at `slowCallPercentThreshold`.
    */
-  tripped(now: number, settings: Settings): boolean {
-    const requests = this.metrics.requestsAt(now);
-    if (requests < settings.requestVolumeThreshold) return false;
-    return errorPercent(requests, this.metrics.errorsAt(now)) >= settings.errorPercentThreshold;
+  tripped(now: number, settings: Settings): Health {
+    const limit = settings.consecutiveFailures;
+    if (limit > 0 && this.consecutiveFailures >= limit) return TRIP_CONSECUTIVE;
+    const metrics = this.metrics;
+    const requests = metrics.requestsAt(now);
+    if (requests < settings.requestVolumeThreshold) return HEALTHY;
+    if (errorPercent(requests, metrics.errorsAt(now)) >= settings.errorPercentThreshold) {
+      return TRIP_THRESHOLDS;
+    }
+    if (
+      this.slowMs > 0 &&
+      errorPercent(requests, metrics.countAt(now, LANE.SLOW_CALLS)) >=
+        settings.slowCallPercentThreshold
+    ) {
+      return TRIP_SLOW_CALLS;
+    }
+    return HEALTHY;
   }
 
-  /** New window shapes: the default collector starts afresh. */
-  reshape(settings: Settings): void {
-    this.metrics = newCollector(this.clock, settings);
+  /** The window's figures at `now`, for a state change. */
+  figures(now: number): WindowFigures {
+    const metrics = this.metrics;
+    const requests = metrics.requestsAt(now);
+    const errors = metrics.errorsAt(now);
+    return {
+      requests,
+      errors,
+      errorPercent: errorPercent(requests, errors),
+      slowCalls: metrics.countAt(now, LANE.SLOW_CALLS),
+      consecutiveFailures: this.consecutiveFailures,
+    };
+  }
+
+  /** New settings: the slow-call rule, and with new window shapes a default collector started afresh. */
+  configure(settings: Settings, reshape: boolean): void {
+    this.slowMs = settings.slowCallDuration;
+    this.timeoutIsSlow =
+      settings.slowCallDuration > 0 && settings.timeout >= settings.slowCallDuration;
+    if (reshape) this.metrics = newCollector(this.clock, settings);
   }
 
   /** Adds the collector of a factory; a factory that throws is logged and skipped. */
@@ -112,6 +179,7 @@ export class MetricExchange {
   /** Resets the metrics of every collector (hystrix-go's `Reset`). */
   reset(): void {
     this.metrics.reset();
+    this.consecutiveFailures = 0;
     const failed = (error: unknown): void => {
       this.logError(
         `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,
@@ -127,10 +195,16 @@ export class MetricExchange {
   }
 
   /** The registered collectors' share of a report: off the hot path when there are none. */
-  private fanOut(event: EventCode, fallback: FallbackCode, runMs: number, totalMs: number): void {
+  private fanOut(
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+    slow: boolean,
+  ): void {
     const pool = this.pool;
     const result: MetricResult = {
-      attempts: 1,
+      attempts: event < BAD_REQUEST ? 1 : 0,
       errors: IS_ERROR[event] ? 1 : 0,
       successes: event === SUCCESS ? 1 : 0,
       failures: event === FAILURE ? 1 : 0,
@@ -141,6 +215,9 @@ export class MetricExchange {
       fallbackFailures: fallback === FALLBACK_FAILURE ? 1 : 0,
       contextCanceled: event === CONTEXT_CANCELED ? 1 : 0,
       contextDeadlineExceeded: event === CONTEXT_DEADLINE_EXCEEDED ? 1 : 0,
+      badRequests: event === BAD_REQUEST ? 1 : 0,
+      rateLimited: event === RATE_LIMITED ? 1 : 0,
+      slowCalls: slow ? 1 : 0,
       totalDuration: totalMs,
       runDuration: runMs >= 0 ? runMs : undefined,
       concurrencyInUse: pool.max > 0 ? pool.activeCount / pool.max : 0,

@@ -5,7 +5,7 @@ import type { EventType, FallbackEventType } from '../events.js';
  * milliseconds.
  */
 export interface MetricResult {
-  /** 1: every execution is an attempt (a request). */
+  /** 1 for an execution that counts toward health (a request): every one but bad requests and rate-limited calls. */
   readonly attempts: number;
   /** 1 when the primary event counts as an error (failure, rejected, short-circuit, timeout). */
   readonly errors: number;
@@ -27,6 +27,12 @@ export interface MetricResult {
   readonly contextCanceled: number;
   /** 1 for `context_deadline_exceeded` (the caller's deadline passed). */
   readonly contextDeadlineExceeded: number;
+  /** 1 for `bad-request` (the caller's fault: passed through, not counted toward health). */
+  readonly badRequests: number;
+  /** 1 for `rate-limited` (shed by the command's rate limit, not counted toward health). */
+  readonly rateLimited: number;
+  /** 1 when the run was slow (see `slowCallDuration`). */
+  readonly slowCalls: number;
   /** From the call to its outcome, fallback included. */
   readonly totalDuration: number;
   /**

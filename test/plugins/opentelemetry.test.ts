@@ -152,6 +152,8 @@ describe('counters and histograms', () => {
       timeout: 1,
       context_canceled: 1,
       context_deadline_exceeded: 1,
+      'bad-request': 0,
+      'rate-limited': 0,
       'fallback-success': 2,
       'fallback-failure': 1,
     });

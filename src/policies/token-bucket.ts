@@ -1,0 +1,54 @@
+/**
+ * @internal A token bucket (hystrix-go's introduction calls it flow control by token bucket): it holds at most
+ * `burst` tokens, refills at `perSecond` tokens a second, and a call takes one or is shed. Tokens refill from the
+ * timestamps of the calls that read them, so it needs no timer. Amounts are kept in thousandths of a token per
+ * millisecond of refill (`perSecond` units a millisecond), so that with integer rates and a clock in whole
+ * milliseconds (the `ManualClock`) every figure is an exact integer: the bucket never hands out more than
+ * `burst + perSecond × elapsed`.
+ */
+export class TokenBucket {
+  /** Tokens held, in thousandths. */
+  private level: number;
+  private readonly capacity: number;
+  private last: number;
+
+  constructor(
+    /** Tokens added a second. */
+    readonly perSecond: number,
+    /** The most tokens held at once: the largest burst let through at once. */
+    readonly burst: number,
+    now: number,
+  ) {
+    this.capacity = burst * 1000;
+    this.level = this.capacity;
+    this.last = now;
+  }
+
+  /** Takes a token at `now` if there is one. */
+  tryTake(now: number): boolean {
+    let level = this.level;
+    if (now > this.last) {
+      level += (now - this.last) * this.perSecond;
+      if (level > this.capacity) level = this.capacity;
+      this.last = now;
+    }
+    if (level < 1000) {
+      this.level = level;
+      return false;
+    }
+    this.level = level - 1000;
+    return true;
+  }
+
+  /** Whole tokens available at `now`, without taking any (reading changes nothing). */
+  available(now: number): number {
+    const level = now > this.last ? this.level + (now - this.last) * this.perSecond : this.level;
+    return Math.floor(Math.min(level, this.capacity) / 1000);
+  }
+
+  /** Milliseconds from `now` until a token will be there (0 when one is). */
+  waitFor(now: number): number {
+    const level = now > this.last ? this.level + (now - this.last) * this.perSecond : this.level;
+    return level >= 1000 ? 0 : Math.ceil((1000 - level) / this.perSecond);
+  }
+}
