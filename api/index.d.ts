@@ -333,11 +333,10 @@ interface HystrixGoCommandConfig {
   /** {@inheritDoc CommandConfig.consecutiveFailures} */
   consecutive_failures?: number;
 }
-/** The numeric settings. */
-type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest'>;
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 type Settings = Readonly<
-  Required<Pick<CommandConfig, NumericKey>> & {
+  Required<Omit<CommandConfig, 'isBadRequest'>> & {
+    /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
     isBadRequest: BadRequestPredicate | null;
   }
 >;

@@ -150,7 +150,10 @@ type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest'>;
 
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 export type Settings = Readonly<
-  Required<Pick<CommandConfig, NumericKey>> & { isBadRequest: BadRequestPredicate | null }
+  Required<Omit<CommandConfig, 'isBadRequest'>> & {
+    /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
+    isBadRequest: BadRequestPredicate | null;
+  }
 >;
 
 /** The largest delay a Node timer accepts; a longer one fires after 1 ms. */
