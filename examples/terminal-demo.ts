@@ -1,12 +1,21 @@
 /**
  * A flaky dependency behind a command, second by second: the circuit opens when the dependency fails, calls are
  * answered by the fallback, probes are let through after the sleep window, and the circuit closes when it
- * recovers.
+ * recovers. Every state change is printed as the registry's state events tell it (`h.on('state', ...)`), with its
+ * reason and the figures that decided it. A short second act shows a policy: a command with too little traffic
+ * for the volume threshold opens on consecutive failures.
  *
- *   npm run demo:terminal        # about 22 s of real time; Ctrl-C ends it
+ *   npm run demo:terminal        # about 24 s of real time; Ctrl-C ends it
  *   npm run demo:terminal -- --simulate   # the same story on a ManualClock, printed at once
  */
-import { type Clock, Hystrix, isCircuitOpen, ManualClock, systemClock } from 'hystrix-ts';
+import {
+  type CircuitStateChange,
+  type Clock,
+  Hystrix,
+  isCircuitOpen,
+  ManualClock,
+  systemClock,
+} from 'hystrix-ts';
 
 interface Phase {
   readonly name: string;
@@ -24,6 +33,9 @@ const PHASES: readonly Phase[] = [
 ];
 const CALLS_PER_SECOND = 50;
 const SECONDS = PHASES[PHASES.length - 1]!.until;
+/** The second act: a few calls, this far apart, to a dependency that is down. */
+const QUIET_CALLS = 5;
+const QUIET_INTERVAL_MS = 400;
 
 /** A small seeded generator (mulberry32), so that every run tells the same story. */
 function seeded(seed: number): () => number {
@@ -64,6 +76,9 @@ async function main(): Promise<void> {
     clock,
     logger: { info: (m) => console.log(`        ${m}`), error: (m) => console.error(m) },
   });
+  // Every state change of every circuit, with why it happened and what the window held at that moment.
+  h.on('state', (change) => console.log(describeChange(change)));
+  h.on('close', () => console.log('        close  the registry is closing'));
   h.configureCommand('inventory', {
     timeout: 100,
     requestVolumeThreshold: 10,
@@ -111,6 +126,25 @@ async function main(): Promise<void> {
     answered = fromFallback = shortCircuited = 0;
   };
 
+  // Ctrl-C ends whatever is under way (the load, or a pause of the second act), and nothing after it runs.
+  const ctrlC = { pressed: false };
+  let interrupt = (): void => undefined;
+  process.once('SIGINT', () => {
+    console.log('\nInterrupted.');
+    ctrlC.pressed = true;
+    interrupt();
+  });
+  const pause = (ms: number): Promise<void> =>
+    manual
+      ? manual.advanceAsync(ms)
+      : new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          interrupt = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+
   const interval = 1000 / CALLS_PER_SECOND;
   if (manual) {
     for (let tick = 1; tick <= SECONDS * CALLS_PER_SECOND; tick++) {
@@ -118,27 +152,62 @@ async function main(): Promise<void> {
       await manual.advanceAsync(interval);
       if (tick % CALLS_PER_SECOND === 0) report(tick / CALLS_PER_SECOND);
     }
-    h.close();
-    return;
+  } else {
+    await new Promise<void>((resolve) => {
+      const load = setInterval(() => void call(), interval);
+      let second = 0;
+      const printer = setInterval(() => {
+        report(++second);
+        if (second >= SECONDS) interrupt();
+      }, 1000);
+      interrupt = () => {
+        clearInterval(load);
+        clearInterval(printer);
+        resolve();
+      };
+    });
   }
-  const load = setInterval(() => void call(), interval);
-  let second = 0;
-  const printer = setInterval(() => {
-    report(++second);
-    if (second >= SECONDS) stop();
-  }, 1000);
-  const stop = (): void => {
-    clearInterval(load);
-    clearInterval(printer);
-    h.close();
+  if (!ctrlC.pressed) {
     console.log(
-      '\nDone: the circuit opened on errors and on timeouts, and closed each time it recovered.',
+      '\nThe circuit opened on errors and on timeouts, and closed each time it recovered.\n',
     );
-  };
-  process.once('SIGINT', () => {
-    console.log('\nInterrupted.');
-    stop();
-  });
+    await quietCommand(h, pause, () => ctrlC.pressed);
+  }
+  await h.close();
+}
+
+/** One line per state change: the circuit, from and to, the reason, and the window's figures. */
+function describeChange(change: CircuitStateChange): string {
+  const { requests, errors, errorPercent, consecutiveFailures } = change.figures;
+  return (
+    `        state  ${change.name}: ${change.from} -> ${change.to} (${change.reason}; ` +
+    `${requests} requests, ${errors} errors = ${errorPercent} %, ${consecutiveFailures} failures in a row)`
+  );
+}
+
+/**
+ * The second act: a command called a few times a minute never reaches `requestVolumeThreshold`, so the error
+ * percentage alone would never open its circuit, however dead the dependency. `consecutiveFailures` does.
+ */
+async function quietCommand(
+  h: Hystrix,
+  pause: (ms: number) => Promise<void>,
+  interrupted: () => boolean,
+): Promise<void> {
+  h.configureCommand('exports', { consecutiveFailures: 3, sleepWindow: 60_000 });
+  console.log(
+    `A quiet "exports" command: ${QUIET_CALLS} calls, ${QUIET_INTERVAL_MS} ms apart, to a dependency that is ` +
+      'down;\nfar below the 20 requests the error percentage needs, but consecutiveFailures: 3 opens it.\n',
+  );
+  for (let n = 1; n <= QUIET_CALLS && !interrupted(); n++) {
+    const outcome = await h.do(
+      'exports',
+      () => Promise.reject(new Error('connect ECONNREFUSED')),
+      (error) => (isCircuitOpen(error) ? 'short-circuited' : 'failed, fallback answered'),
+    );
+    console.log(`  call ${n}  ${outcome}`);
+    await pause(QUIET_INTERVAL_MS);
+  }
 }
 
 await main();
