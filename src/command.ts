@@ -74,6 +74,8 @@ export class Execution
   private readonly circuit: Circuit;
   private fallback: FallbackFunction<unknown> | null;
   private readonly start: number;
+  /** When run was called: the call's start, or, for a call that waited in the queue, when it got its ticket. */
+  private runStart: number;
   private phase: Phase;
   private ticket: Ticket;
   private probeEpoch: number;
@@ -106,6 +108,7 @@ export class Execution
     this.circuit = circuit;
     this.fallback = fallback;
     this.start = start;
+    this.runStart = start;
     this.phase = RUNNING;
     this.ticket = NO_TICKET;
     this.probeEpoch = -1;
@@ -206,6 +209,7 @@ export class Execution
     this.queueWait?.end();
     this.queueWait = null;
     this.phase = RUNNING;
+    this.runStart = now;
     // The caller's signal is already listened to: run's promise is watched without a second listener.
     this.startRun(run, this.callerSignal ?? undefined, now);
   }
@@ -302,9 +306,14 @@ export class Execution
     this.queue?.done(this);
     const signal = this.callerSignal;
     if (signal !== null) this.unlisten(signal);
-    const ms = elapsed(this.start, now);
     if (this.probeEpoch >= 0) circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
-    circuit.exchange.report(now, SUCCESS, NO_FALLBACK, ms, ms);
+    circuit.exchange.report(
+      now,
+      SUCCESS,
+      NO_FALLBACK,
+      elapsed(this.runStart, now),
+      elapsed(this.start, now),
+    );
     this.succeed(value);
   }
 
@@ -312,14 +321,15 @@ export class Execution
     const now = this.circuit.clock.now();
     this.returnTicket(now);
     if (this.phase !== RUNNING) return;
+    const runMs = elapsed(this.runStart, now);
     if (isBadRequestError(error)) {
       // The caller's fault: it gets the wrapped error, as it was.
       const { cause } = error;
-      this.decide(BAD_REQUEST, cause === undefined ? error : cause, now, elapsed(this.start, now));
+      this.decide(BAD_REQUEST, cause === undefined ? error : cause, now, runMs);
     } else if (this.circuit.settings.isBadRequest !== null && this.badRequest(error)) {
-      this.decide(BAD_REQUEST, error, now, elapsed(this.start, now));
+      this.decide(BAD_REQUEST, error, now, runMs);
     } else {
-      this.decide(FAILURE, error, now, elapsed(this.start, now));
+      this.decide(FAILURE, error, now, runMs);
     }
     this.proceed(now);
   }

@@ -108,6 +108,25 @@ describe('maxQueueSize and maxQueueWait', () => {
     expect(await b).toMatchObject({ message: 'hystrix: timeout', command: 'api' });
   });
 
+  it("a waiting call's run latency starts with its run; its total latency with the call", async () => {
+    const { h, clock } = manualHystrix({
+      defaults: { maxConcurrentRequests: 1, maxQueueSize: 1, maxQueueWait: 1000, timeout: 1000 },
+    });
+    const first = deferred<string>();
+    const a = h.go('api', () => first.promise);
+    const b = h.go('api', () => clock.sleep(30));
+    clock.advance(200);
+    first.resolve('a');
+    await flushPromises();
+    await clock.advanceAsync(30);
+    expect(await a).toBeUndefined();
+    expect(await b).toBeUndefined();
+    const { runLatency, totalLatency } = h.getCircuit('api').circuit.stats();
+    // a: 200 ms run; b: waited 200 ms, ran 30 ms.
+    expect([runLatency.p0, runLatency.p100]).toEqual([30, 200]);
+    expect([totalLatency.p0, totalLatency.p100]).toEqual([200, 230]);
+  });
+
   it('property: calls leave the queue in FIFO order, never after their wait, never beyond the limit', async () => {
     await fc.assert(
       fc.asyncProperty(
