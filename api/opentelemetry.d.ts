@@ -48,8 +48,11 @@ declare const ATTR_STATE = 'hystrix.circuit.state';
  *
  * - `hystrix.events` (counter, `{event}`): executions by event, attribute `hystrix.event` holding
  *   hystrix-go's event string (`success`, `failure`, `rejected`, `short-circuit`, `timeout`,
- *   `context_canceled`, `context_deadline_exceeded`, `fallback-success`, `fallback-failure`);
- * - `hystrix.requests` (counter, `{request}`): executions of every kind;
+ *   `context_canceled`, `context_deadline_exceeded`) or this library's (`bad-request`,
+ *   `rate-limited`), or `fallback-success`, `fallback-failure`;
+ * - `hystrix.requests` (counter, `{request}`): executions that count toward health (every kind
+ *   but bad requests and rate-limited calls);
+ * - `hystrix.slow.calls` (counter, `{call}`): runs at least `slowCallDuration` long;
  * - `hystrix.run.duration` (histogram, `ms`): how long `run` took, for runs that decided the
  *   outcome;
  * - `hystrix.total.duration` (histogram, `ms`): from the call to its outcome, fallback included;
@@ -57,9 +60,9 @@ declare const ATTR_STATE = 'hystrix.circuit.state';
  *   `hystrix.executions.limit` (gauge): the concurrency limit; `hystrix.circuit.open` (gauge, 0 or
  *   1); `hystrix.circuit.state` (gauge, attribute `hystrix.circuit.state`: 1 for the current state
  *   of `closed`, `open`, `half-open`, else 0); `hystrix.error.percentage` (gauge, `%`): the rolling
- *   error percentage.
+ *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket.
  *
- * The two counters are asynchronous (totals kept per command, observed at collection); every event
+ * The three counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits
  * that exist already are covered too. Collecting only reads circuits, never changes one.
  *

@@ -39,8 +39,11 @@ interface PrometheusExport {
  *
  * - `hystrix_events_total{command,event}` (counter): executions by event, with hystrix-go's event
  *   strings (`success`, `failure`, `rejected`, `short-circuit`, `timeout`, `context_canceled`,
- *   `context_deadline_exceeded`, `fallback-success`, `fallback-failure`);
- * - `hystrix_requests_total{command}` (counter): executions of every kind;
+ *   `context_deadline_exceeded`, `fallback-success`, `fallback-failure`) and this library's
+ *   `bad-request` and `rate-limited`;
+ * - `hystrix_requests_total{command}` (counter): executions that count toward health (every kind
+ *   but bad requests and rate-limited calls);
+ * - `hystrix_slow_calls_total{command}` (counter): runs at least `slowCallDuration` long;
  * - `hystrix_run_duration_seconds{command}` (histogram): how long `run` took, for runs that decided
  *   the outcome;
  * - `hystrix_total_duration_seconds{command}` (histogram): from the call to its outcome, fallback
@@ -48,8 +51,8 @@ interface PrometheusExport {
  * - gauges read from the circuits at scrape time: `hystrix_circuit_open{command}` (0 or 1),
  *   `hystrix_circuit_state{command,state}` (1 for the current state of `closed`, `open`,
  *   `half-open`, else 0), `hystrix_concurrent_executions{command}`,
- *   `hystrix_concurrency_limit{command}` and `hystrix_error_percentage{command}` (the rolling error
- *   percentage, 0-100).
+ *   `hystrix_concurrency_limit{command}`, `hystrix_error_percentage{command}` (the rolling error
+ *   percentage, 0-100) and `hystrix_queue_size{command}` (calls waiting for a ticket).
  *
  * Circuits that exist already are covered too. A scrape only reads circuits, never changes one.
  *

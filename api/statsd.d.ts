@@ -95,8 +95,8 @@ interface StatsdExport<C extends StatsdClient = StatsD> {
 declare const DEFAULT_STATSD_BUFFER_BYTES = 1432;
 
 /**
- * The metric names of the Datadog export (hystrix-go's `DM_*` constants), with the circuit in the tag
- * `hystrixcircuit:<name>`.
+ * The metric names of the Datadog export (hystrix-go's `DM_*` constants, then this library's policies' counters
+ * named in the same style), with the circuit in the tag `hystrixcircuit:<name>`.
  */
 declare const DATADOG_METRICS: Readonly<{
   /** Gauge: 0 after a success, 1 after a short-circuit. */
@@ -119,6 +119,12 @@ declare const DATADOG_METRICS: Readonly<{
   readonly fallbackSuccesses: 'hystrix.fallbackSuccesses';
   /** Counter: fallbacks that failed. */
   readonly fallbackFailures: 'hystrix.fallbackFailures';
+  /** Counter: errors that were the caller's fault, passed through (not counted toward health). */
+  readonly badRequests: 'hystrix.badRequests';
+  /** Counter: calls shed by the command's rate limit (`maxRequestsPerSecond`). */
+  readonly rateLimited: 'hystrix.rateLimited';
+  /** Counter: runs at least `slowCallDuration` long. */
+  readonly slowCalls: 'hystrix.slowCalls';
   /** Timing (ms): from the call to its outcome, fallback included. */
   readonly totalDuration: 'hystrix.totalDuration';
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */
@@ -139,7 +145,8 @@ declare const DATADOG_METRICS: Readonly<{
  * Exports every execution of a registry's circuits to StatsD with hystrix-go's metric names:
  * `<prefix>.<circuit>.circuitOpen` (gauge: 0 after a success, 1 after a short-circuit), the counters
  * `.attempts .errors .successes .failures .rejects .shortCircuits .timeouts .fallbackSuccesses
- * .fallbackFailures .contextCanceled .contextDeadlineExceeded` (only those that are not 0), and the timings
+ * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls` (only
+ * those that are not 0), and the timings
  * `.totalDuration`, `.runDuration` (only for calls whose run decided the outcome) in milliseconds and
  * `.concurrencyInUse` (percent of the concurrency limit in use). The circuit name is {@link sanitizeName}d.
  *

@@ -57,6 +57,7 @@ class Totals {
   /** By index in EVENTS. */
   readonly eventAttributes: readonly Attributes[];
   requests = 0;
+  slowCalls = 0;
   /** By index in EVENTS. */
   readonly events = new Float64Array(EVENTS.length);
   /** Events the core may add one day: their own attributes rather than wrong ones. */
@@ -83,6 +84,7 @@ const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_./-]{0,254}$/;
 const SUFFIXES = {
   events: 'events',
   requests: 'requests',
+  slowCalls: 'slow.calls',
   runDuration: 'run.duration',
   totalDuration: 'total.duration',
   active: 'executions.active',
@@ -90,6 +92,7 @@ const SUFFIXES = {
   open: 'circuit.open',
   state: 'circuit.state',
   errorPercentage: 'error.percentage',
+  queue: 'queue.size',
 } as const;
 
 const WHERE = 'registerOpenTelemetry(options)';
@@ -100,8 +103,11 @@ const WHERE = 'registerOpenTelemetry(options)';
  *
  * - `hystrix.events` (counter, `{event}`): executions by event, attribute `hystrix.event` holding
  *   hystrix-go's event string (`success`, `failure`, `rejected`, `short-circuit`, `timeout`,
- *   `context_canceled`, `context_deadline_exceeded`, `fallback-success`, `fallback-failure`);
- * - `hystrix.requests` (counter, `{request}`): executions of every kind;
+ *   `context_canceled`, `context_deadline_exceeded`) or this library's (`bad-request`,
+ *   `rate-limited`), or `fallback-success`, `fallback-failure`;
+ * - `hystrix.requests` (counter, `{request}`): executions that count toward health (every kind
+ *   but bad requests and rate-limited calls);
+ * - `hystrix.slow.calls` (counter, `{call}`): runs at least `slowCallDuration` long;
  * - `hystrix.run.duration` (histogram, `ms`): how long `run` took, for runs that decided the
  *   outcome;
  * - `hystrix.total.duration` (histogram, `ms`): from the call to its outcome, fallback included;
@@ -109,9 +115,9 @@ const WHERE = 'registerOpenTelemetry(options)';
  *   `hystrix.executions.limit` (gauge): the concurrency limit; `hystrix.circuit.open` (gauge, 0 or
  *   1); `hystrix.circuit.state` (gauge, attribute `hystrix.circuit.state`: 1 for the current state
  *   of `closed`, `open`, `half-open`, else 0); `hystrix.error.percentage` (gauge, `%`): the rolling
- *   error percentage.
+ *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket.
  *
- * The two counters are asynchronous (totals kept per command, observed at collection); every event
+ * The three counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits
  * that exist already are covered too. Collecting only reads circuits, never changes one.
  *
@@ -131,6 +137,12 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
   const requests = meter.createObservableCounter(name(SUFFIXES.requests), {
     description: 'Executions of hystrix commands, of every kind.',
     unit: '{request}',
+    valueType: ValueType.INT,
+  });
+  const slowCalls = meter.createObservableCounter(name(SUFFIXES.slowCalls), {
+    description:
+      'Runs at least slowCallDuration long (a timeout too, when the timeout is), success or not.',
+    unit: '{call}',
     valueType: ValueType.INT,
   });
   const runDuration = meter.createHistogram(name(SUFFIXES.runDuration), {
@@ -171,7 +183,22 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     unit: '%',
     valueType: ValueType.INT,
   });
-  const observables: Observable[] = [events, requests, active, limit, open, state, errorPercentage];
+  const queue = meter.createObservableGauge(name(SUFFIXES.queue), {
+    description: 'Calls waiting in the queue for a ticket now (maxQueueSize).',
+    unit: '{call}',
+    valueType: ValueType.INT,
+  });
+  const observables: Observable[] = [
+    events,
+    requests,
+    slowCalls,
+    active,
+    limit,
+    open,
+    state,
+    errorPercentage,
+    queue,
+  ];
   // One entry per name, shared by the circuits of that name (flush() makes new ones), so that the
   // totals never go back.
   const commands = new Map<string, Totals>();
@@ -179,6 +206,7 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
   const observe = (result: BatchObservableResult): void => {
     for (const totals of commands.values()) {
       result.observe(requests, totals.requests, totals.attributes);
+      result.observe(slowCalls, totals.slowCalls, totals.attributes);
       const counts = totals.events;
       for (const [i, n] of counts.entries()) {
         result.observe(events, n, totals.eventAttributes[i]);
@@ -203,6 +231,8 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
       }
       // The default collector's own figure, the one health is judged on; cheaper than stats().
       result.observe(errorPercentage, circuit.metricCollector.errorPercent(), attributes);
+      // The queue's length is public only through stats(), which reads and changes nothing.
+      result.observe(queue, circuit.stats().queueSize, attributes);
     }
   };
 
@@ -219,6 +249,7 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
       update(result: MetricResult): void {
         if (!live) return;
         totals.requests += result.attempts;
+        totals.slowCalls += result.slowCalls;
         totals.count(result.event);
         if (result.fallbackEvent !== undefined) totals.count(result.fallbackEvent);
         if (result.runDuration !== undefined) runDuration.record(result.runDuration, attributes);

@@ -25,7 +25,9 @@ function latencyJson(l: LatencyStats): string {
 
 /**
  * One `HystrixCommand` message. Unlike hystrix-go, `currentConcurrentExecutionCount`, the timeout, force closed,
- * the rolling window and interrupt-on-timeout (the run's signal is aborted) carry their real values.
+ * the rolling window and interrupt-on-timeout (the run's signal is aborted) carry their real values, and
+ * `rollingCountBadRequests` (Hystrix Java's field, which the Netflix dashboard shows and hystrix-go lacks) is
+ * there, in Hystrix Java's alphabetical place among the rolling counts.
  */
 export function commandMessage(
   circuit: CircuitBreaker,
@@ -38,7 +40,7 @@ export function commandMessage(
     `{"type":"HystrixCommand","name":${name},"group":${name},"currentTime":${ms64(currentTime)},` +
     `"reportingHosts":1,"requestCount":${u32(s.requests)},"errorCount":${u32(s.errors)},` +
     `"errorPercentage":${u32(s.errorPercent)},"isCircuitBreakerOpen":${s.isOpen},` +
-    `"rollingCountCollapsedRequests":0,"rollingCountExceptionsThrown":0,` +
+    `"rollingCountBadRequests":${u32(s.badRequests)},"rollingCountCollapsedRequests":0,"rollingCountExceptionsThrown":0,` +
     `"rollingCountFailure":${u32(s.failures)},"rollingCountFallbackFailure":${u32(s.fallbackFailures)},` +
     `"rollingCountFallbackRejection":0,"rollingCountFallbackSuccess":${u32(s.fallbackSuccesses)},` +
     `"rollingCountResponsesFromCache":0,"rollingCountSemaphoreRejected":0,` +
@@ -64,18 +66,21 @@ export function commandMessage(
   );
 }
 
-/** One `HystrixThreadPool` message: the circuit's executor pool, as hystrix-go reports it. */
+/**
+ * One `HystrixThreadPool` message: the circuit's executor pool, as hystrix-go reports it, with the calls waiting
+ * for a ticket as `currentQueueSize` (0 in hystrix-go, which has no queue).
+ */
 export function threadPoolMessage(circuit: CircuitBreaker, s: CircuitStats): string {
   const max = u32(s.maxConcurrentRequests);
   return (
     `{"type":"HystrixThreadPool","name":${JSON.stringify(circuit.name)},"reportingHosts":1,` +
     `"currentActiveCount":${u32(s.activeCount)},"currentCompletedTaskCount":0,` +
     `"currentCorePoolSize":${max},"currentLargestPoolSize":${max},"currentMaximumPoolSize":${max},` +
-    `"currentPoolSize":${max},"currentQueueSize":0,"currentTaskCount":0,` +
+    `"currentPoolSize":${max},"currentQueueSize":${u32(s.queueSize)},"currentTaskCount":0,` +
     `"rollingMaxActiveThreads":${u32(s.maxActiveRequests)},` +
     `"rollingCountThreadsExecuted":${u32(s.executed)},` +
     `"propertyValue_metricsRollingStatisticalWindowInMilliseconds":${u32(circuit.circuitSettings.rollingWindow)},` +
-    `"propertyValue_queueSizeRejectionThreshold":0}`
+    `"propertyValue_queueSizeRejectionThreshold":${u32(circuit.circuitSettings.maxQueueSize)}}`
   );
 }
 
@@ -108,6 +113,11 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     fallbackFailures: s.fallbackFailures,
     contextCanceled: s.contextCanceled,
     contextDeadlineExceeded: s.contextDeadlineExceeded,
+    badRequests: s.badRequests,
+    rateLimited: s.rateLimited,
+    slowCalls: s.slowCalls,
+    consecutiveFailures: s.consecutiveFailures,
+    queueSize: s.queueSize,
     activeCount: s.activeCount,
     hungRuns: s.hungRuns,
     maxConcurrentRequests: s.maxConcurrentRequests,
@@ -118,5 +128,7 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     timeout: settings.timeout,
     rollingWindow: settings.rollingWindow,
     halfOpenProbes: settings.halfOpenProbes,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+    maxQueueSize: settings.maxQueueSize,
   });
 }

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Hystrix, type Logger, ManualClock } from '../../src/index.js';
+import { BadRequestError, Hystrix, type Logger, ManualClock } from '../../src/index.js';
 import {
   type GraphiteExport,
   type GraphiteOptions,
@@ -285,6 +285,56 @@ describe('registerGraphite', () => {
       ...timerLines('x.totalDuration', ts, 3, stats),
       `x.timeouts.count 1 ${ts}`,
       `x.shortCircuits.count 1 ${ts}`,
+    ];
+    expect(await server.next(lines.length)).toEqual(lines);
+  });
+
+  test("the policies' counters: badRequests, rateLimited and slowCalls, from their first increment", async () => {
+    const server = await serve();
+    const { h, clock } = setup();
+    graphite({ hystrix: h, host: '127.0.0.1', port: server.port });
+    h.configureCommand('api', { maxRequestsPerSecond: 1, slowCallDuration: 10 });
+    const notFound = new Error('404');
+    const bad = h.do('api', () => Promise.reject(new BadRequestError(notFound)));
+    expect(await bad.catch((error: unknown) => error)).toBe(notFound);
+    // The same instant: the one token went to the bad request.
+    expect((await h.go('api', () => 1))?.message).toBe('hystrix: rate limited');
+    clock.advance(1000);
+    await call(h, clock, 'api', 20);
+    const stats = h.getCircuit('api').circuit.stats();
+    expect([stats.badRequests, stats.rateLimited, stats.slowCalls]).toEqual([1, 1, 1]);
+    clock.advance(INTERVAL - 1020);
+    const ts = 1_700_000_010;
+    const lines = [
+      // Not an attempt (it says nothing of the dependency); its run ended it: a run duration of 0.
+      `api.badRequests.count 1 ${ts}`,
+      // 0 (the bad request), 0 (shed), 20 (the slow call).
+      ...timerLines('api.totalDuration', ts, 3, [
+        '0.00',
+        '20.00',
+        '6.67',
+        '9.43',
+        '0.00',
+        '20.00',
+        '20.00',
+        '20.00',
+        '20.00',
+      ]),
+      ...timerLines('api.runDuration', ts, 2, [
+        '0.00',
+        '20.00',
+        '10.00',
+        '10.00',
+        '10.00',
+        '20.00',
+        '20.00',
+        '20.00',
+        '20.00',
+      ]),
+      `api.rateLimited.count 1 ${ts}`,
+      `api.attempts.count 1 ${ts}`,
+      `api.successes.count 1 ${ts}`,
+      `api.slowCalls.count 1 ${ts}`,
     ];
     expect(await server.next(lines.length)).toEqual(lines);
   });

@@ -19,6 +19,7 @@ import {
   registerOpenTelemetry,
 } from '../../src/plugins/opentelemetry.js';
 import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import { policyTraffic } from '../policy-traffic.js';
 import { after, deferred, failOnUnhandled, noEvents, timed, untilAborted } from '../helpers.js';
 
 failOnUnhandled();
@@ -169,6 +170,33 @@ describe('counters and histograms', () => {
     expect(c.get('hystrix.events')?.dataPointType).toBe(DataPointType.SUM);
   });
 
+  test("the policies' figures: bad requests, rate-limited and slow calls, the queue, as stats() has them", async () => {
+    const { clock, h, reader } = setup();
+    const traffic = await policyTraffic(h, clock, 'api');
+    const api = { 'hystrix.command': 'api' };
+    const stats = h.getCircuit('api').circuit.stats();
+    let c = await collect(reader);
+    expect(eventsOf(c, 'api')).toEqual({
+      ...noEvents(),
+      success: stats.successes,
+      'bad-request': stats.badRequests,
+      'rate-limited': stats.rateLimited,
+    });
+    expect(eventsOf(c, 'api')).toMatchObject({ success: 1, 'bad-request': 1, 'rate-limited': 1 });
+    // Bad requests and rate-limited calls are not requests: they say nothing of the dependency.
+    expect(numberOf(c, 'hystrix.requests', api)).toBe(stats.requests);
+    expect(numberOf(c, 'hystrix.slow.calls', api)).toBe(stats.slowCalls);
+    expect(stats.slowCalls).toBe(1);
+    expect(numberOf(c, 'hystrix.queue.size', api)).toBe(stats.queueSize);
+    expect(stats.queueSize).toBe(1);
+    await traffic.release();
+    c = await collect(reader);
+    expect(numberOf(c, 'hystrix.queue.size', api)).toBe(0);
+    // The held run took 1 s: slow too.
+    expect(numberOf(c, 'hystrix.slow.calls', api)).toBe(2);
+    expect(eventsOf(c, 'api')['success']).toBe(3);
+  });
+
   test('the instruments, their kinds and units', async () => {
     const { h, reader, handle } = setup();
     await h.go('x', () => 1);
@@ -182,6 +210,7 @@ describe('counters and histograms', () => {
     expect(kinds).toEqual([
       ['hystrix.events', 'SUM', true, '{event}'],
       ['hystrix.requests', 'SUM', true, '{request}'],
+      ['hystrix.slow.calls', 'SUM', true, '{call}'],
       ['hystrix.run.duration', 'HISTOGRAM', null, 'ms'],
       ['hystrix.total.duration', 'HISTOGRAM', null, 'ms'],
       ['hystrix.executions.active', 'SUM', false, '{execution}'],
@@ -189,6 +218,7 @@ describe('counters and histograms', () => {
       ['hystrix.circuit.open', 'GAUGE', null, '1'],
       ['hystrix.circuit.state', 'GAUGE', null, '1'],
       ['hystrix.error.percentage', 'GAUGE', null, '%'],
+      ['hystrix.queue.size', 'GAUGE', null, '{call}'],
     ]);
     expect(handle.instrumentNames).toEqual(kinds.map(([name]) => name));
   });

@@ -11,6 +11,7 @@ import {
   registerPrometheus,
 } from '../../src/plugins/prometheus.js';
 import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import { policyTraffic } from '../policy-traffic.js';
 import {
   after,
   deferred,
@@ -231,6 +232,35 @@ describe('counters and histograms', () => {
     expect(stats.totalLatency.count).toBe(11);
   });
 
+  test("the policies' figures: bad requests, rate-limited and slow calls, the queue, as stats() has them", async () => {
+    const { clock, h, registry } = setup();
+    const traffic = await policyTraffic(h, clock, 'api');
+    const stats = h.getCircuit('api').circuit.stats();
+    const s = await scrape(registry);
+    expect(eventCounts(s, 'api')).toEqual({
+      ...noEvents(),
+      success: stats.successes,
+      'bad-request': stats.badRequests,
+      'rate-limited': stats.rateLimited,
+    });
+    expect(eventCounts(s, 'api')).toMatchObject({
+      success: 1,
+      'bad-request': 1,
+      'rate-limited': 1,
+    });
+    // Bad requests and rate-limited calls are not requests: they say nothing of the dependency.
+    expect(valueOf(s, 'hystrix_requests_total', { command: 'api' })).toBe(stats.requests);
+    expect(valueOf(s, 'hystrix_slow_calls_total', { command: 'api' })).toBe(stats.slowCalls);
+    expect(stats.slowCalls).toBe(1);
+    expect(valueOf(s, 'hystrix_queue_size', { command: 'api' })).toBe(1);
+    await traffic.release();
+    const later = await scrape(registry);
+    expect(valueOf(later, 'hystrix_queue_size', { command: 'api' })).toBe(0);
+    // The held run took 1 s: slow too.
+    expect(valueOf(later, 'hystrix_slow_calls_total', { command: 'api' })).toBe(2);
+    expect(valueOf(later, 'hystrix_events_total', { command: 'api', event: 'success' })).toBe(3);
+  });
+
   test('the metric families, their types and their label names', async () => {
     const { h, registry, handle } = setup();
     await h.go('x', () => 1);
@@ -238,6 +268,7 @@ describe('counters and histograms', () => {
     expect(Object.fromEntries(s.types)).toEqual({
       hystrix_events_total: 'counter',
       hystrix_requests_total: 'counter',
+      hystrix_slow_calls_total: 'counter',
       hystrix_run_duration_seconds: 'histogram',
       hystrix_total_duration_seconds: 'histogram',
       hystrix_circuit_open: 'gauge',
@@ -245,6 +276,7 @@ describe('counters and histograms', () => {
       hystrix_concurrent_executions: 'gauge',
       hystrix_concurrency_limit: 'gauge',
       hystrix_error_percentage: 'gauge',
+      hystrix_queue_size: 'gauge',
     });
     expect(handle.metricNames).toEqual([...s.types.keys()]);
     const labelSets = new Set(
@@ -257,10 +289,12 @@ describe('counters and histograms', () => {
       'hystrix_concurrent_executions:command',
       'hystrix_error_percentage:command',
       'hystrix_events_total:command,event',
+      'hystrix_queue_size:command',
       'hystrix_requests_total:command',
       'hystrix_run_duration_seconds_bucket:command,le',
       'hystrix_run_duration_seconds_count:command',
       'hystrix_run_duration_seconds_sum:command',
+      'hystrix_slow_calls_total:command',
       'hystrix_total_duration_seconds_bucket:command,le',
       'hystrix_total_duration_seconds_count:command',
       'hystrix_total_duration_seconds_sum:command',
@@ -545,7 +579,7 @@ describe('registration', () => {
     await h.go('x', () => 1);
     const s = await scrape(registry);
     expect(valueOf(s, 'hystrix_requests_total', { command: 'x' })).toBe(1);
-    expect(s.types.size).toBe(9);
+    expect(s.types.size).toBe(11);
     // With another prefix, both live on one registry.
     const second = registerPrometheus({ registry, hystrix: other, prefix: 'other_' });
     await other.go('y', () => 1);
@@ -553,7 +587,7 @@ describe('registration', () => {
     expect(valueOf(both, 'other_requests_total', { command: 'y' })).toBe(1);
     expect(select(both, 'other_requests_total', { command: 'x' })).toEqual([]);
     second.unregister();
-    expect((await scrape(registry)).types.size).toBe(9);
+    expect((await scrape(registry)).types.size).toBe(11);
   });
 
   test('without a hystrix option, the default registry is exported', async () => {

@@ -5,7 +5,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import StatsD, { type StatsD as HotShotsClient } from 'hot-shots';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Hystrix, ManualClock } from '../../src/index.js';
+import { BadRequestError, Hystrix, ManualClock } from '../../src/index.js';
 import {
   DATADOG_METRICS,
   registerDogStatsd,
@@ -204,6 +204,34 @@ async function everyOutcome(
   return out;
 }
 
+/**
+ * Runs on `name`, returning what each sent: a bad request, a call shed by the rate limit (1 a second, the same
+ * instant), then a slow success (20 ms with `slowCallDuration` 10).
+ */
+async function policyOutcomes(
+  h: Hystrix,
+  clock: ManualClock,
+  name: string,
+  sent: () => Promise<string[]>,
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  h.configureCommand(name, { maxRequestsPerSecond: 1, slowCallDuration: 10 });
+  const notFound = new Error('404');
+  const bad = h.do(name, () => Promise.reject(new BadRequestError(notFound)));
+  expect(await bad.catch((error: unknown) => error)).toBe(notFound);
+  out['badRequest'] = await sent();
+  expect((await h.go(name, () => 1))?.message).toBe('hystrix: rate limited');
+  out['rateLimited'] = await sent();
+  clock.advance(1000);
+  const slow = h.do(name, () => clock.sleep(20).then(() => 'ok'));
+  clock.advance(20);
+  expect(await slow).toBe('ok');
+  out['slowCall'] = await sent();
+  const stats = h.getCircuit(name).circuit.stats();
+  expect([stats.badRequests, stats.rateLimited, stats.slowCalls]).toEqual([1, 1, 1]);
+  return out;
+}
+
 describe('registerStatsd', () => {
   test("sends hystrix-go's names, values and types for every outcome; zero counters are not sent", async () => {
     const { h, clock } = setup();
@@ -278,6 +306,43 @@ describe('registerStatsd', () => {
         `${m}.contextDeadlineExceeded:1|c`,
         `${m}.totalDuration:0|ms`,
         `${m}.concurrencyInUse:30|ms`,
+      ],
+    });
+    await exported.unregister();
+  });
+
+  test("the policies' counters: badRequests, rateLimited, slowCalls, sent only when not 0", async () => {
+    const { h, clock } = setup();
+    const exported = registerStatsd({
+      hystrix: h,
+      host: '127.0.0.1',
+      port: listener.port,
+      prefix: 'svc',
+      clientOptions: { maxBufferSize: 0 },
+    });
+    const sent = await policyOutcomes(h, clock, 'api', () => listener.through(exported.client));
+    const m = 'svc.api';
+    expect(sent).toEqual({
+      // Not an attempt: it says nothing of the dependency. Its run ended it, so it has a run duration.
+      badRequest: [
+        `${m}.badRequests:1|c`,
+        `${m}.totalDuration:0|ms`,
+        `${m}.runDuration:0|ms`,
+        `${m}.concurrencyInUse:0|ms`,
+      ],
+      rateLimited: [
+        `${m}.rateLimited:1|c`,
+        `${m}.totalDuration:0|ms`,
+        `${m}.concurrencyInUse:0|ms`,
+      ],
+      slowCall: [
+        `${m}.circuitOpen:0|g`,
+        `${m}.attempts:1|c`,
+        `${m}.successes:1|c`,
+        `${m}.slowCalls:1|c`,
+        `${m}.totalDuration:20|ms`,
+        `${m}.runDuration:20|ms`,
+        `${m}.concurrencyInUse:0|ms`,
       ],
     });
     await exported.unregister();
@@ -428,6 +493,40 @@ describe('registerDogStatsd', () => {
       contextCanceled: [`hystrix.attempts:1|c${t}`, `hystrix.totalDuration:0|ms${t}`],
       contextDeadlineExceeded: [`hystrix.attempts:1|c${t}`, `hystrix.totalDuration:0|ms${t}`],
     });
+    await exported.unregister();
+  });
+
+  test("the policies' counters: hystrix.badRequests, hystrix.rateLimited, hystrix.slowCalls", async () => {
+    const { h, clock } = setup();
+    const exported = registerDogStatsd({
+      hystrix: h,
+      host: '127.0.0.1',
+      port: listener.port,
+      clientOptions: { maxBufferSize: 0 },
+    });
+    const sent = await policyOutcomes(h, clock, 'api', () => listener.through(exported.client));
+    const t = '|#hystrixcircuit:api';
+    expect(sent).toEqual({
+      badRequest: [
+        `${DATADOG_METRICS.badRequests}:1|c${t}`,
+        `hystrix.totalDuration:0|ms${t}`,
+        `hystrix.runDuration:0|ms${t}`,
+      ],
+      rateLimited: [`${DATADOG_METRICS.rateLimited}:1|c${t}`, `hystrix.totalDuration:0|ms${t}`],
+      slowCall: [
+        `hystrix.attempts:1|c${t}`,
+        `hystrix.circuitOpen:0|g${t}`,
+        `hystrix.successes:1|c${t}`,
+        `${DATADOG_METRICS.slowCalls}:1|c${t}`,
+        `hystrix.totalDuration:20|ms${t}`,
+        `hystrix.runDuration:20|ms${t}`,
+      ],
+    });
+    expect([
+      DATADOG_METRICS.badRequests,
+      DATADOG_METRICS.rateLimited,
+      DATADOG_METRICS.slowCalls,
+    ]).toEqual(['hystrix.badRequests', 'hystrix.rateLimited', 'hystrix.slowCalls']);
     await exported.unregister();
   });
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  BadRequestError,
   type CircuitStats,
   type CommandConfig,
   Hystrix,
@@ -17,6 +18,7 @@ import {
 } from '../../src/index.js';
 import { dashboardPage, startStreamServer, type StreamServer } from '../../src/stream/index.js';
 import { failOnUnhandled, flushPromises, untilAborted } from '../helpers.js';
+import { POLICY_SETTINGS, type PolicyTraffic, policyTraffic } from '../policy-traffic.js';
 
 failOnUnhandled();
 
@@ -119,7 +121,11 @@ function readBoard(page: Page): Promise<CardView[]> {
 }
 
 /** What the card of a circuit must show, from its stats. */
-function expectedCard(s: CircuitStats, window: number): Omit<CardView, 'hidden' | 'points'> {
+function expectedCard(
+  s: CircuitStats,
+  window: number,
+  maxQueueSize: number,
+): Omit<CardView, 'hidden' | 'points'> {
   const rate = s.requests / (window / 1000);
   return {
     name: s.name,
@@ -130,7 +136,7 @@ function expectedCard(s: CircuitStats, window: number): Omit<CardView, 'hidden' 
       state: stateText(s),
       successes: count(s.successes),
       shortCircuits: count(s.shortCircuits),
-      badRequests: 'n/a',
+      badRequests: count(s.badRequests),
       timeouts: count(s.timeouts),
       rejects: count(s.rejects),
       failures: count(s.failures),
@@ -142,6 +148,8 @@ function expectedCard(s: CircuitStats, window: number): Omit<CardView, 'hidden' 
       fallbackFailures: count(s.fallbackFailures),
       contextCanceled: count(s.contextCanceled),
       contextDeadlineExceeded: count(s.contextDeadlineExceeded),
+      rateLimited: count(s.rateLimited),
+      slowCalls: count(s.slowCalls),
       mean: ms(s.totalLatency.mean),
       p90: ms(s.totalLatency.p90),
       p99: ms(s.totalLatency.p99),
@@ -152,6 +160,8 @@ function expectedCard(s: CircuitStats, window: number): Omit<CardView, 'hidden' 
       runP99_5: ms(s.runLatency.p99_5),
       activeCount: count(s.activeCount),
       maxConcurrent: count(s.maxConcurrentRequests),
+      queueSize: count(s.queueSize),
+      maxQueueSize: count(maxQueueSize),
       maxActive: count(s.maxActiveRequests),
       executed: count(s.executed),
     },
@@ -166,7 +176,9 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 function expectedBoard(h: Hystrix): Omit<CardView, 'hidden' | 'points'>[] {
   return h
     .getCircuits()
-    .map((c) => expectedCard(c.stats(), c.circuitSettings.rollingWindow))
+    .map((c) =>
+      expectedCard(c.stats(), c.circuitSettings.rollingWindow, c.circuitSettings.maxQueueSize),
+    )
     .sort((a, b) => byCodeUnits(a.name, b.name));
 }
 
@@ -275,6 +287,8 @@ describe('the dashboard page, live against the stream', () => {
   let seen: { requests: string[]; errors: string[] } = { requests: [], errors: [] };
   /** Frames the open page has been sent: the first at connection, then one per tick. */
   let frames = 0;
+  /** The policies' circuit: a bad request, a rate-limited and a slow call, one run held and one call queued. */
+  let limited: PolicyTraffic | undefined;
 
   const tick = (): void => {
     clock.advance(1000);
@@ -293,6 +307,7 @@ describe('the dashboard page, live against the stream', () => {
 
   beforeAll(async () => {
     // Known traffic, each circuit with its own story.
+    limited = await policyTraffic(h, clock, 'limited');
     const run = (value: string) => () => value;
     const fail = (message: string) => () => {
       throw new Error(message);
@@ -368,6 +383,7 @@ describe('the dashboard page, live against the stream', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await limited?.release();
     await page?.close();
     await server?.close();
     h.close();
@@ -384,7 +400,9 @@ describe('the dashboard page, live against the stream', () => {
     expect(s('tripped')).toMatchObject({ state: 'open', failures: 4, shortCircuits: 3 });
     expect(s('probing')).toMatchObject({ state: 'half-open', activeCount: 1 });
     expect(s('payments').totalLatency.p99).toBeGreaterThan(0);
-    expect(h.getCircuits()).toHaveLength(10);
+    expect(s('limited')).toMatchObject({ badRequests: 1, rateLimited: 1, slowCalls: 1 });
+    expect(s('limited')).toMatchObject({ queueSize: 1, activeCount: 1, successes: 1 });
+    expect(h.getCircuits()).toHaveLength(11);
   });
 
   test('shows every circuit, with the figures of circuit.stats(), names as plain text', async () => {
@@ -425,13 +443,63 @@ describe('the dashboard page, live against the stream', () => {
         (el) => `${el.dataset['count']}=${el.textContent}`,
       ),
     );
-    expect(summary).toEqual(['circuits=10', 'open=1', 'halfOpen=1', 'shown=10']);
+    expect(summary).toEqual(['circuits=11', 'open=1', 'halfOpen=1', 'shown=11']);
     expect(await p.textContent('[data-field=lastMessage]')).toMatch(/\d\d:\d\d:\d\d/);
     expect(await p.textContent('[data-field=connection]')).toBe('Live');
 
     // A tick later the page follows the stream again.
     tick();
     await board();
+  });
+
+  test("the policies' figures: bad requests, rate-limited and slow calls, the queue only where there is one", async () => {
+    const p = thePage();
+    await board();
+    const cards = new Map((await readBoard(p)).map((c) => [c.name, c]));
+    const s = h.getCircuit('limited').circuit.stats();
+    expect(cards.get('limited')?.fields).toMatchObject({
+      badRequests: count(s.badRequests),
+      rateLimited: count(s.rateLimited),
+      slowCalls: count(s.slowCalls),
+      queueSize: count(s.queueSize),
+      maxQueueSize: count(POLICY_SETTINGS.maxQueueSize),
+    });
+    expect([s.badRequests, s.rateLimited, s.slowCalls, s.queueSize]).toEqual([1, 1, 1, 1]);
+    // The queue shows on the pool line of the command that has one, highlighted while calls wait; the pool
+    // line is never cut.
+    const pools = await p.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-circuit]')].map((card) => {
+        const pool = card.querySelector<HTMLElement>('.pool')!;
+        const queue = card.querySelector<HTMLElement>('.queue')!;
+        return {
+          name: card.getAttribute('data-circuit'),
+          queueShown: queue.offsetParent !== null,
+          queued: card.classList.contains('queued'),
+          fits: pool.scrollWidth <= pool.clientWidth,
+          text: pool.textContent.replace(/\s+/g, ' ').trim(),
+        };
+      }),
+    );
+    expect(pools.find((x) => x.name === 'limited')).toEqual({
+      name: 'limited',
+      queueShown: true,
+      queued: true,
+      fits: true,
+      text: 'pool 1 / 1 active · 1/3 queued · peak 1 · 2 executed',
+    });
+    expect(pools.filter((x) => x.name !== 'limited' && (x.queueShown || x.queued))).toEqual([]);
+    // At the narrowest width a card may have (the grid's 296 px): no count or label is cut; the pool line wraps.
+    const narrow = await p.evaluate(() => {
+      const card = document.querySelector<HTMLElement>('[data-circuit="limited"]')!;
+      const before = card.style.width;
+      card.style.width = '296px';
+      const overflowing = [...card.querySelectorAll<HTMLElement>('.pool, .k')]
+        .filter((el) => el.scrollWidth > el.clientWidth)
+        .map((el) => el.textContent.replace(/\s+/g, ' ').trim());
+      card.style.width = before;
+      return overflowing;
+    });
+    expect(narrow).toEqual([]);
   });
 
   test('a circuit forced open shows as open within two ticks', async () => {
@@ -676,6 +744,8 @@ interface Dependency {
   slow?: number;
   /** Share of callers that give up (`'canceled'`) or whose deadline passes (`'deadline'`). */
   aborts?: [number, 'canceled' | 'deadline'];
+  /** Share of calls that are the caller's fault: run throws a BadRequestError. */
+  badRequests?: number;
   fallback?: boolean;
   config?: CommandConfig;
 }
@@ -695,7 +765,7 @@ test('draws a realistic board for the README (docs/dashboard.png on request)', a
       latency: always([35, 140]),
       tail: 0.01,
       slow: 600,
-      config: { maxConcurrentRequests: 20 },
+      config: { maxConcurrentRequests: 20, slowCallDuration: 500 },
     },
     { name: 'inventory', rate: 24, errors: steady(0.01), latency: always([8, 40]), fallback: true },
     {
@@ -704,6 +774,7 @@ test('draws a realistic board for the README (docs/dashboard.png on request)', a
       errors: steady(0.002),
       latency: always([2, 9]),
       aborts: [0.01, 'canceled'],
+      badRequests: 0.02,
       config: { maxConcurrentRequests: 20 },
     },
     { name: 'auth-tokens', rate: 44, errors: steady(0), latency: always([0.2, 1.5]) },
@@ -755,11 +826,17 @@ test('draws a realistic board for the README (docs/dashboard.png on request)', a
       errors: steady(0.01),
       latency: always([200, 650]),
       fallback: true,
-      config: { maxConcurrentRequests: 4 },
+      config: { maxConcurrentRequests: 4, maxQueueSize: 3, maxQueueWait: 100 },
     },
     { name: 'cart-service', rate: 16, errors: steady(0.005), latency: always([10, 60]) },
     { name: 'geo-ip', rate: 7, errors: steady(0.6), latency: always([3, 12]) },
-    { name: 'legacy-soap-bridge', rate: 1.2, errors: steady(0.45), latency: always([300, 900]) },
+    {
+      name: 'legacy-soap-bridge',
+      rate: 1.2,
+      errors: steady(0.45),
+      latency: always([300, 900]),
+      config: { maxRequestsPerSecond: 1, burst: 1 },
+    },
     {
       name: 'image-resize',
       rate: 6,
@@ -779,8 +856,10 @@ test('draws a realistic board for the README (docs/dashboard.png on request)', a
   const call = (d: Dependency, s: number): void => {
     const latency = d.tail !== undefined && rand() < d.tail ? d.slow! : between(d.latency(s));
     const failing = rand() < d.errors(s);
+    const bad = d.badRequests !== undefined && rand() < d.badRequests;
     const run = async (): Promise<string> => {
       await clock.sleep(latency);
+      if (bad) throw new BadRequestError(new Error('upstream 404'));
       if (failing) throw new Error('upstream 503');
       return 'ok';
     };
@@ -831,6 +910,9 @@ test('draws a realistic board for the README (docs/dashboard.png on request)', a
     expect(states.get('fraud-check')?.forcedOpen).toBe(true);
     expect(states.get('email-sender')?.rejects).toBeGreaterThan(0);
     expect(states.get('search')?.timeouts).toBeGreaterThan(0);
+    expect(states.get('user-profile')?.badRequests).toBeGreaterThan(0);
+    expect(states.get('legacy-soap-bridge')?.rateLimited).toBeGreaterThan(0);
+    expect(states.get('payments-api')?.slowCalls).toBeGreaterThan(0);
     const height = await p.evaluate(() => document.documentElement.scrollHeight);
     await p.setViewportSize({ width: 1600, height });
     // The README's picture is rewritten only when asked (HYSTRIX_README_SCREENSHOT=1 npm test), so that a test run

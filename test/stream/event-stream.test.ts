@@ -10,6 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ErrCircuitOpen, type Hystrix, type ManualClock } from '../../src/index.js';
 import { HystrixStream, startStreamServer, type StreamServer } from '../../src/stream/index.js';
 import { deferred, failOnUnhandled, manualHystrix, until } from '../helpers.js';
+import { POLICY_SETTINGS, policyTraffic } from '../policy-traffic.js';
 import { keyOrder, openStream, type SseConnection } from './sse-client.js';
 
 failOnUnhandled();
@@ -24,6 +25,8 @@ const COMMAND_KEYS = [
   'errorCount',
   'errorPercentage',
   'isCircuitBreakerOpen',
+  // Hystrix Java's, in its alphabetical place: the Netflix dashboard shows it; hystrix-go's reader ignores it.
+  'rollingCountBadRequests',
   'rollingCountCollapsedRequests',
   'rollingCountExceptionsThrown',
   'rollingCountFailure',
@@ -188,6 +191,7 @@ describe("hystrix-go's format, field by field (reference §5.1, §5.2)", () => {
       isCircuitBreakerOpen: false,
       rollingCountSuccess: 1,
       rollingCountFailure: 2,
+      rollingCountBadRequests: 0,
       rollingCountFallbackSuccess: 1,
       rollingCountFallbackFailure: 0,
       rollingCountShortCircuited: 0,
@@ -247,6 +251,58 @@ describe("hystrix-go's format, field by field (reference §5.1, §5.2)", () => {
     });
     hold.resolve(undefined);
     await held;
+  });
+
+  test("the policies' figures: bad requests, the queue, and the extended message's counts and settings", async () => {
+    const { h, clock, connect } = await serve();
+    const traffic = await policyTraffic(h, clock, 'api');
+    const stats = h.getCircuit('api').circuit.stats();
+    expect(stats).toMatchObject({ badRequests: 1, rateLimited: 1, slowCalls: 1, queueSize: 1 });
+    const c = await connect('/hystrix.stream?extended=true');
+    await c.waitForData(3);
+    const raw = c.data.find((d) => d.startsWith('{"type":"HystrixCommand"'))!;
+    expect(keyOrder(raw)).toEqual(COMMAND_KEYS);
+    expect(last(c, 'HystrixCommand', 'api')).toMatchObject({
+      requestCount: stats.requests,
+      rollingCountBadRequests: stats.badRequests,
+      rollingCountSuccess: stats.successes,
+    });
+    const rawPool = c.data.find((d) => d.startsWith('{"type":"HystrixThreadPool"'))!;
+    expect(keyOrder(rawPool)).toEqual(POOL_KEYS);
+    expect(last(c, 'HystrixThreadPool', 'api')).toMatchObject({
+      currentActiveCount: 1,
+      currentQueueSize: stats.queueSize,
+      propertyValue_queueSizeRejectionThreshold: POLICY_SETTINGS.maxQueueSize,
+    });
+    expect(last(c, 'HystrixTsCircuit', 'api')).toMatchObject({
+      badRequests: stats.badRequests,
+      rateLimited: stats.rateLimited,
+      slowCalls: stats.slowCalls,
+      consecutiveFailures: stats.consecutiveFailures,
+      queueSize: stats.queueSize,
+      maxRequestsPerSecond: POLICY_SETTINGS.maxRequestsPerSecond,
+      maxQueueSize: POLICY_SETTINGS.maxQueueSize,
+    });
+    await traffic.release();
+    const after = c.data.length;
+    clock.advance(1000);
+    // A frame message, then the circuit's three.
+    await c.waitForData(after + 4);
+    expect(last(c, 'HystrixThreadPool', 'api')['currentQueueSize']).toBe(0);
+    expect(last(c, 'HystrixTsCircuit', 'api')).toMatchObject({ queueSize: 0, badRequests: 1 });
+  });
+
+  test('consecutive failures reach the extended message', async () => {
+    const { h, connect } = await serve();
+    for (let i = 0; i < 3; i++) {
+      await h.go('down', async () => {
+        throw new Error('down');
+      });
+    }
+    const c = await connect('/hystrix.stream?extended=true');
+    await c.waitForData(3);
+    expect(h.getCircuit('down').circuit.stats().consecutiveFailures).toBe(3);
+    expect(last(c, 'HystrixTsCircuit', 'down')['consecutiveFailures']).toBe(3);
   });
 
   test("frames are 'data:' + JSON + a blank line, no space after 'data:', command then pool per circuit", async () => {

@@ -2,7 +2,10 @@ import type { MetricCollector, MetricResult } from 'hystrix-ts';
 import type { Counter } from './counter.js';
 import type { Timer } from './timer.js';
 
-/** hystrix-go's counters, in its order: each is a `MetricResult` field and the metric's name. */
+/**
+ * hystrix-go's counters, in its order, then this library's policies': each is a `MetricResult` field and the
+ * metric's name.
+ */
 const COUNTERS = [
   'attempts',
   'errors',
@@ -13,6 +16,9 @@ const COUNTERS = [
   'timeouts',
   'fallbackSuccesses',
   'fallbackFailures',
+  'badRequests',
+  'rateLimited',
+  'slowCalls',
 ] as const;
 
 /** The metrics of an export, by path without the prefix, made on first use (go-metrics' `GetOrRegister`). */

@@ -14,7 +14,7 @@ export interface ExportState {
  */
 export function collectorFactory(
   commands: Map<string, Pending>,
-  { events, requests, runDuration, totalDuration }: PrometheusMetrics,
+  { events, requests, slowCalls, runDuration, totalDuration }: PrometheusMetrics,
   state: ExportState,
 ): (command: string) => MetricCollector {
   const count = (pending: Pending, event: string): void => {
@@ -31,6 +31,7 @@ export function collectorFactory(
       commands.set(command, pending);
       // Series at 0 from the start, so that rate() sees the first increment.
       requests.inc(pending.labels, 0);
+      slowCalls.inc(pending.labels, 0);
       for (const eventLabels of pending.eventLabels) events.inc(eventLabels, 0);
       runDuration.zero(pending.labels);
       totalDuration.zero(pending.labels);
@@ -41,6 +42,7 @@ export function collectorFactory(
       update(result: MetricResult): void {
         if (!state.live) return;
         mine.requests += result.attempts;
+        mine.slowCalls += result.slowCalls;
         count(mine, result.event);
         if (result.fallbackEvent !== undefined) count(mine, result.fallbackEvent);
         if (result.runDuration !== undefined)

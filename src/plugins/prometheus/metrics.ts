@@ -10,6 +10,8 @@ export interface PrometheusMetrics {
   readonly events: Counter<'command' | 'event'>;
   /** Executions by command. */
   readonly requests: Counter<'command'>;
+  /** Slow calls (see `slowCallDuration`) by command. */
+  readonly slowCalls: Counter<'command'>;
   /** How long `run` took, in seconds. */
   readonly runDuration: Histogram<'command'>;
   /** From the call to its outcome, in seconds. */
@@ -31,6 +33,7 @@ export function createMetrics(
   const name = {
     events: `${prefix}events_total`,
     requests: `${prefix}requests_total`,
+    slowCalls: `${prefix}slow_calls_total`,
     runDuration: `${prefix}run_duration_seconds`,
     totalDuration: `${prefix}total_duration_seconds`,
     open: `${prefix}circuit_open`,
@@ -38,6 +41,7 @@ export function createMetrics(
     active: `${prefix}concurrent_executions`,
     limit: `${prefix}concurrency_limit`,
     errorPercentage: `${prefix}error_percentage`,
+    queue: `${prefix}queue_size`,
   };
   // Checked before anything is created, so that a clash leaves the registry as it was.
   for (const taken of Object.values(name)) {
@@ -79,6 +83,19 @@ export function createMetrics(
       }
     },
   });
+  const slowCalls: Counter<'command'> = new Counter<'command'>({
+    name: name.slowCalls,
+    help: 'Runs at least slowCallDuration long (a timeout too, when the timeout is), success or not.',
+    labelNames: byCommand,
+    registers: [],
+    collect: () => {
+      for (const pending of commands.values()) {
+        if (pending.slowCalls === 0) continue;
+        slowCalls.inc(pending.labels, pending.slowCalls);
+        pending.slowCalls = 0;
+      }
+    },
+  });
   const runDuration = new Histogram<'command'>({
     name: name.runDuration,
     help: 'How long run took, for the executions whose run finished and decided the outcome.',
@@ -111,6 +128,7 @@ export function createMetrics(
   const registered: [string, Metric][] = [
     [name.events, events],
     [name.requests, requests],
+    [name.slowCalls, slowCalls],
     [name.runDuration, runDuration],
     [name.totalDuration, totalDuration],
     [
@@ -151,8 +169,18 @@ export function createMetrics(
         (c) => c.metricCollector.errorPercent(),
       ),
     ],
+    [
+      name.queue,
+      circuitGauge(
+        hystrix,
+        name.queue,
+        'Calls waiting in the queue for a ticket now (maxQueueSize).',
+        // The queue's length is public only through stats(), which reads and changes nothing.
+        (c) => c.stats().queueSize,
+      ),
+    ],
   ];
-  return { events, requests, runDuration, totalDuration, registered };
+  return { events, requests, slowCalls, runDuration, totalDuration, registered };
 }
 
 /**

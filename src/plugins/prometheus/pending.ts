@@ -11,6 +11,8 @@ export class Pending {
   readonly eventLabels: readonly EventLabels[];
   /** Executions since the last scrape. */
   requests = 0;
+  /** Slow calls since the last scrape. */
+  slowCalls = 0;
   /** By index in EVENTS. */
   readonly events = new Float64Array(EVENTS.length);
 

@@ -2,7 +2,7 @@ import type { MetricCollector, MetricResult } from 'hystrix-ts';
 import { DATADOG_METRICS, prefixedDatadogMetrics } from './names.js';
 import { milliseconds, type Sender } from './sender.js';
 
-/** hystrix-go's `DatadogCollector`, in its order. */
+/** hystrix-go's `DatadogCollector`, in its order, then the counters of this library's policies. */
 export class DogStatsdCollector implements MetricCollector {
   private readonly tags: string[];
   private readonly names: typeof DATADOG_METRICS;
@@ -37,6 +37,9 @@ export class DogStatsdCollector implements MetricCollector {
     s.count(m.timeouts, r.timeouts, tags);
     s.count(m.fallbackSuccesses, r.fallbackSuccesses, tags);
     s.count(m.fallbackFailures, r.fallbackFailures, tags);
+    s.count(m.badRequests, r.badRequests, tags);
+    s.count(m.rateLimited, r.rateLimited, tags);
+    s.count(m.slowCalls, r.slowCalls, tags);
     s.timing(m.totalDuration, milliseconds(r.totalDuration), tags);
     if (r.runDuration !== undefined) s.timing(m.runDuration, milliseconds(r.runDuration), tags);
   }

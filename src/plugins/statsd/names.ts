@@ -1,6 +1,6 @@
 /**
- * The metric names of the Datadog export (hystrix-go's `DM_*` constants), with the circuit in the tag
- * `hystrixcircuit:<name>`.
+ * The metric names of the Datadog export (hystrix-go's `DM_*` constants, then this library's policies' counters
+ * named in the same style), with the circuit in the tag `hystrixcircuit:<name>`.
  */
 export const DATADOG_METRICS = Object.freeze({
   /** Gauge: 0 after a success, 1 after a short-circuit. */
@@ -23,6 +23,12 @@ export const DATADOG_METRICS = Object.freeze({
   fallbackSuccesses: 'hystrix.fallbackSuccesses',
   /** Counter: fallbacks that failed. */
   fallbackFailures: 'hystrix.fallbackFailures',
+  /** Counter: errors that were the caller's fault, passed through (not counted toward health). */
+  badRequests: 'hystrix.badRequests',
+  /** Counter: calls shed by the command's rate limit (`maxRequestsPerSecond`). */
+  rateLimited: 'hystrix.rateLimited',
+  /** Counter: runs at least `slowCallDuration` long. */
+  slowCalls: 'hystrix.slowCalls',
   /** Timing (ms): from the call to its outcome, fallback included. */
   totalDuration: 'hystrix.totalDuration',
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */

@@ -2,7 +2,10 @@ import type { MetricCollector, MetricResult } from 'hystrix-ts';
 import { sanitizeName } from '../shared/metric-path.js';
 import { milliseconds, type Sender } from './sender.js';
 
-/** hystrix-go's `StatsdCollector`, in its order. */
+/**
+ * hystrix-go's `StatsdCollector`, in its order, then the counters of this library's policies (bad requests,
+ * rate-limited and slow calls).
+ */
 export class StatsdCollector implements MetricCollector {
   private readonly circuitOpen: string;
   private readonly attempts: string;
@@ -16,6 +19,9 @@ export class StatsdCollector implements MetricCollector {
   private readonly fallbackFailures: string;
   private readonly contextCanceled: string;
   private readonly contextDeadlineExceeded: string;
+  private readonly badRequests: string;
+  private readonly rateLimited: string;
+  private readonly slowCalls: string;
   private readonly totalDuration: string;
   private readonly runDuration: string;
   private readonly concurrencyInUse: string;
@@ -38,6 +44,9 @@ export class StatsdCollector implements MetricCollector {
     this.fallbackFailures = base + 'fallbackFailures';
     this.contextCanceled = base + 'contextCanceled';
     this.contextDeadlineExceeded = base + 'contextDeadlineExceeded';
+    this.badRequests = base + 'badRequests';
+    this.rateLimited = base + 'rateLimited';
+    this.slowCalls = base + 'slowCalls';
     this.totalDuration = base + 'totalDuration';
     this.runDuration = base + 'runDuration';
     this.concurrencyInUse = base + 'concurrencyInUse';
@@ -59,6 +68,9 @@ export class StatsdCollector implements MetricCollector {
     s.count(this.fallbackFailures, r.fallbackFailures);
     s.count(this.contextCanceled, r.contextCanceled);
     s.count(this.contextDeadlineExceeded, r.contextDeadlineExceeded);
+    s.count(this.badRequests, r.badRequests);
+    s.count(this.rateLimited, r.rateLimited);
+    s.count(this.slowCalls, r.slowCalls);
     s.timing(this.totalDuration, milliseconds(r.totalDuration));
     // hystrix-go sends 0 for calls that never ran, which drags run latency toward 0.
     if (r.runDuration !== undefined) s.timing(this.runDuration, milliseconds(r.runDuration));

@@ -46,8 +46,8 @@ const BODY = String.raw`<body data-connection="connecting">
       <div class="k ok" title="Success"><b data-field="successes">0</b>success</div>
       <div class="k sc" title="Short-circuited (the circuit was open)">
         <b data-field="shortCircuits">0</b>short-circuited</div>
-      <div class="k br" title="Bad request: hystrix-go has none">
-        <b data-field="badRequests">n/a</b>bad request</div>
+      <div class="k br" title="Bad request: the caller's fault, passed through (not counted toward health)">
+        <b data-field="badRequests">0</b>bad request</div>
       <div class="k to" title="Timeout"><b data-field="timeouts">0</b>timeout</div>
       <div class="k rj" title="Rejected (max concurrency)"><b data-field="rejects">0</b>rejected</div>
       <div class="k fl" title="Failure"><b data-field="failures">0</b>failure</div>
@@ -72,6 +72,10 @@ const BODY = String.raw`<body data-connection="connecting">
       <b data-field="contextCanceled">0</b>canceled</div>
     <div class="k" title="Context deadline exceeded: the caller's deadline passed">
       <b data-field="contextDeadlineExceeded">0</b>deadline</div>
+    <div class="k" title="Rate-limited: shed by maxRequestsPerSecond (not counted toward health)">
+      <b data-field="rateLimited">0</b>rate-limited</div>
+    <div class="k" title="Slow calls: runs at least slowCallDuration long">
+      <b data-field="slowCalls">0</b>slow</div>
   </div>
   <table class="lat">
     <thead><tr>
@@ -86,7 +90,9 @@ const BODY = String.raw`<body data-connection="connecting">
     </tbody>
   </table>
   <p class="pool">pool <b data-field="activeCount">0</b> / <b data-field="maxConcurrent">0</b> active ·
-    peak <b data-field="maxActive">0</b> · <b data-field="executed">0</b> executed</p>
+    <span class="queue" title="Calls waiting for a ticket / maxQueueSize" hidden><b
+      data-field="queueSize">0</b>/<b data-field="maxQueueSize">0</b> queued · </span>peak
+    <b data-field="maxActive">0</b> · <b data-field="executed">0</b> executed</p>
 </article>
 </template>
 `;

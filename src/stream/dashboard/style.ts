@@ -5,7 +5,7 @@
  */
 export const DASHBOARD_STYLE = String.raw`:root {
   --bg: #eef1f4; --card: #fff; --ink: #1f2328; --muted: #59636e; --faint: #8c959f; --line: #d1d9e0;
-  --ok: #1a7f37; --short: #0a58ca; --timeout: #b35900; --reject: #8250df; --fail: #cf222e;
+  --ok: #1a7f37; --short: #0a58ca; --bad: #0b7285; --timeout: #b35900; --reject: #8250df; --fail: #cf222e;
 }
 * { box-sizing: border-box; }
 body {
@@ -48,7 +48,7 @@ body[data-connection=lost] .board { opacity: .55; }
 .empty { margin: 48px 16px; text-align: center; color: var(--muted); font-size: 15px; }
 .card {
   background: var(--card); border: 1px solid var(--line); border-top: 4px solid #2da44e; border-radius: 8px;
-  padding: 7px 10px 8px; min-width: 0; content-visibility: auto; contain-intrinsic-size: auto 236px;
+  padding: 7px 10px 8px; min-width: 0; content-visibility: auto; contain-intrinsic-size: auto 252px;
 }
 .card[hidden] { display: none; }
 .card[data-state=open] { border-top-color: var(--fail); }
@@ -72,14 +72,14 @@ body[data-connection=lost] .board { opacity: .55; }
 .bubble { display: block; width: 66px; height: 66px; }
 .bubble circle { stroke: rgba(0, 0, 0, .28); stroke-width: 1; fill-opacity: .9; }
 .counts {
-  display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.45fr) minmax(0, 1.1fr); gap: 3px 6px;
+  display: grid; grid-template-columns: minmax(0, .9fr) minmax(0, 1.45fr) minmax(0, 1.2fr); gap: 3px 6px;
 }
 .k {
   min-width: 0; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; font-size: 10.5px;
   color: var(--muted);
 }
 .k b { display: block; font-size: 15px; line-height: 18px; font-weight: 600; }
-.ok b { color: var(--ok); } .sc b { color: var(--short); } .br b { color: var(--faint); font-weight: 400; }
+.ok b { color: var(--ok); } .sc b { color: var(--short); } .br b { color: var(--bad); }
 .to b { color: var(--timeout); } .rj b { color: var(--reject); } .fl b { color: var(--fail); }
 .mid { display: flex; align-items: flex-end; gap: 10px; margin-top: 5px; }
 .err { flex: none; line-height: 1; white-space: nowrap; }
@@ -94,7 +94,7 @@ body[data-connection=lost] .board { opacity: .55; }
 }
 .spark line { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
 .more {
-  display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0 6px; margin-top: 6px;
+  display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0 6px; margin-top: 6px;
   padding-top: 5px; border-top: 1px solid #eaeef2;
 }
 .more .k b { font-size: 12.5px; line-height: 16px; color: var(--ink); }
@@ -103,10 +103,7 @@ body[data-connection=lost] .board { opacity: .55; }
 .lat th:first-child { text-align: left; padding: 0; }
 .lat td { text-align: right; padding: 0 0 0 4px; }
 .lat thead th { border-bottom: 1px solid #eaeef2; }
-.pool {
-  margin: 5px 0 0; font-size: 11px; color: var(--muted); white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis;
-}
+.pool { margin: 5px 0 0; font-size: 11px; color: var(--muted); }
 .pool b { color: var(--ink); font-weight: 600; }
-.full .pool b[data-field=activeCount] { color: var(--reject); }
+.full .pool b[data-field=activeCount], .queued .pool b[data-field=queueSize] { color: var(--reject); }
 `;

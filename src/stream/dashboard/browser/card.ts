@@ -35,6 +35,7 @@ export class Card {
   private readonly line: Element;
   private readonly area: Element;
   private readonly errorBox: Element;
+  private readonly queue: HTMLElement;
 
   /**
    * @param template - the card template's element.
@@ -56,6 +57,7 @@ export class Card {
     this.line = find(card, '.spark polyline', Element);
     this.area = find(card, '.spark path', Element);
     this.errorBox = find(card, '[data-field-color]', Element);
+    this.queue = find(card, '.queue', HTMLElement);
     this.element = card;
   }
 
@@ -64,6 +66,8 @@ export class Card {
     const rate = c.window > 0 ? c.requests / (c.window / 1000) : 0;
     const forced = c.forcedOpen ? 'open' : c.forcedClosed ? 'closed' : null;
     const full = c.maxConcurrent > 0 && c.activeCount >= c.maxConcurrent;
+    // The queue has a place on the pool line only when the command has one (or calls still wait in it).
+    const queue = c.maxQueueSize > 0 || c.queueSize > 0;
     const card = this.element;
     this.attr('state', card, 'data-state', c.state);
     this.attr('forced', card, 'data-forced', forced);
@@ -71,8 +75,12 @@ export class Card {
       'class',
       card,
       'class',
-      'card' + (c.name === '' ? ' unnamed' : '') + (full ? ' full' : ''),
+      'card' +
+        (c.name === '' ? ' unnamed' : '') +
+        (full ? ' full' : '') +
+        (c.queueSize > 0 ? ' queued' : ''),
     );
+    this.attr('queue', this.queue, 'hidden', queue ? null : '');
     this.text('state', forced !== null ? 'Forced ' + forced : stateText(c.state));
     for (const field of COUNTS) this.text(field, count(c[field]));
     this.text('errorPercent', String(c.errorPercent));

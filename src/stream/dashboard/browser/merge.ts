@@ -33,6 +33,7 @@ export function mergeCommand(c: Circuit, m: Message): void {
     c.failures = num(m['rollingCountFailure']);
     c.fallbackSuccesses = num(m['rollingCountFallbackSuccess']);
     c.fallbackFailures = num(m['rollingCountFallbackFailure']);
+    c.badRequests = num(m['rollingCountBadRequests']);
     c.forcedOpen = m['propertyValue_circuitBreakerForceOpen'] === true;
     c.forcedClosed = m['propertyValue_circuitBreakerForceClosed'] === true;
     c.state = m['isCircuitBreakerOpen'] === true ? 'open' : 'closed';
@@ -62,6 +63,8 @@ export function mergePool(c: Circuit, m: Message): void {
   c.maxConcurrent = num(m['currentMaximumPoolSize']);
   c.maxActive = num(m['rollingMaxActiveThreads']);
   c.executed = num(m['rollingCountThreadsExecuted']);
+  c.queueSize = num(m['currentQueueSize']);
+  c.maxQueueSize = num(m['propertyValue_queueSizeRejectionThreshold']);
 }
 
 /** Merges a `HystrixTsCircuit` message: from then on, it alone sets the figures. */
