@@ -1,6 +1,6 @@
 import { CallerPromise, type Mode } from './caller-promise.js';
 import { type SignalListener, unwatchSignal, watchSignal } from './caller-signal.js';
-import { ADMIT_CALL, ADMIT_PROBE, type Circuit, type TicketWaiter } from './circuit.js';
+import { ADMIT_CALL, ADMIT_PROBE, type Circuit } from './circuit.js';
 import type { Deadline, DeadlineQueue } from './deadlines.js';
 import {
   ContextError,
@@ -64,13 +64,12 @@ type Ticket = typeof NO_TICKET | typeof TICKET | typeof TICKET_PAST_TIMEOUT;
  */
 export class Execution
   extends CallerPromise
-  implements Deadline, RunContext, SignalListener, TicketWaiter, QueueWaitOwner
+  implements Deadline, RunContext, SignalListener, QueueWaitOwner
 {
   deadlineAt: number;
   nextDeadline: Deadline | null;
   waiting: boolean;
   queue: DeadlineQueue | null;
-  inWaitQueue: boolean;
   private readonly circuit: Circuit;
   private fallback: FallbackFunction<unknown> | null;
   private readonly start: number;
@@ -86,10 +85,7 @@ export class Execution
   private error: unknown;
   /** How long run took when run decided the outcome, else -1. */
   private runMs: number;
-  /** The deadlines of a per-call timeout; null: the command's. */
-  private readonly runQueue: DeadlineQueue | null;
-  /** While waiting for a ticket: the run to call, and the wait's deadline. */
-  private pendingRun: RunFunction<unknown> | null;
+  /** While waiting in the queue for a ticket: the wait. */
   private queueWait: QueueWait | null;
 
   constructor(
@@ -97,14 +93,12 @@ export class Execution
     fallback: FallbackFunction<unknown> | null,
     mode: Mode,
     start: number,
-    runQueue: DeadlineQueue | null,
   ) {
     super(mode);
     this.deadlineAt = 0;
     this.nextDeadline = null;
     this.waiting = false;
     this.queue = null;
-    this.inWaitQueue = false;
     this.circuit = circuit;
     this.fallback = fallback;
     this.start = start;
@@ -117,8 +111,6 @@ export class Execution
     this.event = SUCCESS;
     this.error = undefined;
     this.runMs = -1;
-    this.runQueue = runQueue;
-    this.pendingRun = null;
     this.queueWait = null;
   }
 
@@ -133,13 +125,21 @@ export class Execution
   }
 
   /** Runs the execution; returns the caller's promise. */
-  begin(run: RunFunction<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
-    this.admitAndRun(run, signal);
+  begin(
+    run: RunFunction<unknown>,
+    signal: AbortSignal | undefined,
+    runQueue: DeadlineQueue | null,
+  ): Promise<unknown> {
+    this.admitAndRun(run, signal, runQueue);
     return this.promise();
   }
 
   /** Admission, ticket and run: everything `begin` does before handing out the caller's promise. */
-  private admitAndRun(run: RunFunction<unknown>, signal: AbortSignal | undefined): void {
+  private admitAndRun(
+    run: RunFunction<unknown>,
+    signal: AbortSignal | undefined,
+    runQueue: DeadlineQueue | null,
+  ): void {
     const circuit = this.circuit;
     const now = this.start;
     if (signal?.aborted) {
@@ -166,10 +166,9 @@ export class Execution
       const waits = circuit.queueDeadlines;
       if (waiters !== null && waits !== null && waiters.size() < circuit.settings.maxQueueSize) {
         this.phase = WAITING;
-        this.pendingRun = run;
-        const wait = new QueueWait(this);
+        const wait = new QueueWait(this, run, runQueue);
         this.queueWait = wait;
-        waiters.push(this);
+        waiters.push(wait);
         waits.push(wait, now);
         if (signal !== undefined) this.listen(signal);
         return;
@@ -179,16 +178,20 @@ export class Execution
       this.proceed(now);
       return;
     }
-    this.startRun(run, signal, now);
+    this.startRun(run, signal, now, runQueue);
   }
 
-  /** With a ticket: the run's deadline, then run. */
-  private startRun(run: RunFunction<unknown>, signal: AbortSignal | undefined, now: number): void {
-    const circuit = this.circuit;
+  /** With a ticket: the run's deadline (the call's own timeout's, or the command's), then run. */
+  private startRun(
+    run: RunFunction<unknown>,
+    signal: AbortSignal | undefined,
+    now: number,
+    runQueue: DeadlineQueue | null,
+  ): void {
     this.ticket = TICKET;
     // The deadline starts before run does: a command that run's synchronous part starts (with the same timeout)
     // queues behind this one, so deadlines stay in call order.
-    (this.runQueue ?? circuit.runDeadlines).push(this, now);
+    (runQueue ?? this.circuit.runDeadlines).push(this, now);
     let result: unknown;
     try {
       result = run(this);
@@ -202,16 +205,14 @@ export class Execution
   }
 
   /** A ticket was taken for this waiting call: it runs now. */
-  ticketGranted(now: number): void {
-    const run = this.pendingRun;
-    if (this.phase !== WAITING || run === null) return;
-    this.pendingRun = null;
-    this.queueWait?.end();
+  ticketGranted(now: number, wait: QueueWait): void {
+    if (this.phase !== WAITING || this.queueWait !== wait) return;
     this.queueWait = null;
+    wait.end();
     this.phase = RUNNING;
     this.runStart = now;
     // The caller's signal is already listened to: run's promise is watched without a second listener.
-    this.startRun(run, this.callerSignal ?? undefined, now);
+    this.startRun(wait.run, this.callerSignal ?? undefined, now, wait.runQueue);
   }
 
   waitExpired(): void {
@@ -232,10 +233,11 @@ export class Execution
 
   /** Out of the circuit's queue, before its turn. */
   private leaveQueue(): void {
-    this.circuit.waiters?.leave(this);
-    this.queueWait?.end();
+    const wait = this.queueWait;
+    if (wait === null) return;
     this.queueWait = null;
-    this.pendingRun = null;
+    this.circuit.waiters?.leave(wait);
+    wait.end();
   }
 
   expire(): void {

@@ -175,7 +175,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
   ): Promise<T | Exclude<F, T>> {
     checkSignal(signal, 'doC(signal, ...)');
-    return this.execute(name, run, fallback, { signal }, MODE_DO) as Promise<T | Exclude<F, T>>;
+    return this.start(name, run, fallback, signal, null, MODE_DO) as Promise<T | Exclude<F, T>>;
   }
 
   /** {@link Hystrix.go} with the caller's signal first (hystrix-go's `GoC`). */
@@ -186,7 +186,7 @@ export class Hystrix {
     fallback?: FallbackFunction<F> | null,
   ): Promise<Error | undefined> {
     checkSignal(signal, 'goC(signal, ...)');
-    return this.execute(name, run, fallback, { signal }, MODE_GO) as Promise<Error | undefined>;
+    return this.start(name, run, fallback, signal, null, MODE_GO) as Promise<Error | undefined>;
   }
 
   /**
@@ -353,6 +353,7 @@ export class Hystrix {
     this.log = logger;
   }
 
+  /** `do` and `go`: the options read, then the call started. */
   private execute(
     name: unknown,
     run: unknown,
@@ -360,10 +361,6 @@ export class Hystrix {
     options: unknown,
     mode: Mode,
   ): Promise<unknown> {
-    if (typeof name !== 'string') checkName(name, 'name');
-    if (typeof run !== 'function') checkFunction(run, 'run');
-    if (fallback != null && typeof fallback !== 'function')
-      checkFunction(fallback, 'fallback', true);
     let signal: AbortSignal | undefined;
     let deadlines: DeadlineQueue | null = null;
     if (options !== undefined) {
@@ -376,14 +373,29 @@ export class Hystrix {
         );
       }
     }
+    return this.start(name, run, fallback, signal, deadlines, mode);
+  }
+
+  /** Starts a call; `deadlines`: those of the call's own timeout, or null for the command's. */
+  private start(
+    name: unknown,
+    run: unknown,
+    fallback: unknown,
+    signal: AbortSignal | undefined,
+    deadlines: DeadlineQueue | null,
+    mode: Mode,
+  ): Promise<unknown> {
+    if (typeof name !== 'string') checkName(name, 'name');
+    if (typeof run !== 'function') checkFunction(run, 'run');
+    if (fallback != null && typeof fallback !== 'function')
+      checkFunction(fallback, 'fallback', true);
     const circuit = this.circuits.get(name) ?? this.createCircuit(name);
     return new Execution(
       circuit,
       (fallback ?? null) as FallbackFunction<unknown> | null,
       mode,
       this.time.now(),
-      deadlines,
-    ).begin(run as RunFunction<unknown>, signal);
+    ).begin(run as RunFunction<unknown>, signal, deadlines);
   }
 
   private createCircuit(name: string): Circuit {
