@@ -41,6 +41,7 @@ const noop = (): undefined => undefined;
 const COST: Readonly<Record<string, number>> = {
   bare: 50,
   'hystrix-ts': 250,
+  'hystrix-ts rate-limited': 270,
   opossum: 1000,
   'cockatiel breaker': 150,
   'cockatiel composite': 12_000,
@@ -49,6 +50,7 @@ const COST: Readonly<Record<string, number>> = {
 /** Rough cost of a rejection. */
 const REJECTION_COST: Readonly<Record<string, number>> = {
   'hystrix-ts': 250,
+  'hystrix-ts rate-limited': 250,
   opossum: 5000,
   'cockatiel breaker': 5000,
   'cockatiel composite': 20_000,

@@ -48,24 +48,40 @@ export const bare: Variant = {
   make: () => ({ call: (work) => work(), dispose() {} }),
 };
 
-export const hystrixTs: Variant = {
-  name: 'hystrix-ts',
-  make({ limit, timeoutMs }) {
-    const h = new hystrix.Hystrix();
-    h.configureCommand('bench', {
-      maxConcurrentRequests: limit,
-      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-    });
-    return {
-      call: (work) => h.do('bench', work),
-      open: () => h.getCircuit('bench').circuit.forceOpen(true),
-      fill: () => {
-        for (let i = 0; i < limit; i++) void h.go('bench', never);
-      },
-      dispose: () => void h.close(),
-    };
-  },
-};
+export const hystrixTs: Variant = hystrixVariant('hystrix-ts', {});
+
+/**
+ * The same command with a token-bucket rate limit that never sheds (a rate and burst no scenario reaches): what
+ * the rate limit costs the closed path.
+ */
+export const hystrixTsRateLimited: Variant = hystrixVariant('hystrix-ts rate-limited', {
+  maxRequestsPerSecond: 1_000_000_000,
+  burst: 1_000_000_000,
+});
+
+function hystrixVariant(name: string, policies: Library.CommandConfig): Variant {
+  return { name, make: (options) => hystrixInstance(policies, options) };
+}
+
+function hystrixInstance(
+  policies: Library.CommandConfig,
+  { limit, timeoutMs }: { limit: number; timeoutMs?: number },
+): Instance {
+  const h = new hystrix.Hystrix();
+  h.configureCommand('bench', {
+    ...policies,
+    maxConcurrentRequests: limit,
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+  });
+  return {
+    call: (work) => h.do('bench', work),
+    open: () => h.getCircuit('bench').circuit.forceOpen(true),
+    fill: () => {
+      for (let i = 0; i < limit; i++) void h.go('bench', never);
+    },
+    dispose: () => void h.close(),
+  };
+}
 
 export const opossum: Variant = {
   name: 'opossum',
@@ -133,7 +149,14 @@ export const cockatielComposite: Variant = {
   },
 };
 
-const ALL: readonly Variant[] = [bare, hystrixTs, opossum, cockatielBreaker, cockatielComposite];
+const ALL: readonly Variant[] = [
+  bare,
+  hystrixTs,
+  hystrixTsRateLimited,
+  opossum,
+  cockatielBreaker,
+  cockatielComposite,
+];
 
 /** The variants to run: all, or those named in BENCH_ONLY (comma-separated), for investigating one. */
 export const VARIANTS: readonly Variant[] = ((): readonly Variant[] => {
