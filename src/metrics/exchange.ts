@@ -64,9 +64,9 @@ export class MetricExchange {
   /** Failures and timeouts in a row; any success ends the run. */
   consecutiveFailures = 0;
   /** A run at least this long is slow (0: no slow-call rule). */
-  private slowMs: number;
+  private slowMs = 0;
   /** Whether a timeout counts as slow: the timeout is at least `slowMs`. */
-  private timeoutIsSlow: boolean;
+  private timeoutIsSlow = false;
 
   constructor(
     private readonly name: string,
@@ -76,9 +76,7 @@ export class MetricExchange {
     private readonly logError: ExchangeLog,
   ) {
     this.metrics = newCollector(clock, settings);
-    this.slowMs = settings.slowCallDuration;
-    this.timeoutIsSlow =
-      settings.slowCallDuration > 0 && settings.timeout >= settings.slowCallDuration;
+    this.configure(settings, false);
   }
 
   /** Records one execution in every collector. `runMs` < 0: run did not decide the outcome. */
