@@ -757,7 +757,10 @@ declare class Hystrix {
   on<K extends keyof HystrixEvents>(type: K, listener: HystrixListener<K>): () => void;
   /** Replaces the logger (hystrix-go's `SetLogger`). */
   setLogger(logger: Logger): void;
+  /** `do` and `go`: the options read, then the call started. */
   private execute;
+  /** Starts a call; `deadlines`: those of the call's own timeout, or null for the command's. */
+  private start;
   private createCircuit;
   private settingsOf;
   private apply;

@@ -4,7 +4,7 @@
  * surface shows in a review. `test/api-report.test.ts` compares the built declarations with the checked-in
  * report. Run after a build:
  *
- *   npm run build && npx tsx scripts/api-report.ts
+ *   npm run api
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 
 /** The command that rewrites the report. */
-export const UPDATE_COMMAND = 'npm run build && npx tsx scripts/api-report.ts';
+export const UPDATE_COMMAND = 'npm run api';
 
 /** Where the report is kept, relative to the package root. */
 export const REPORT_DIR = 'api';
