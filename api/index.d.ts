@@ -1,5 +1,5 @@
 // The published declarations of ./dist/index.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.js';
 export { s as systemClock } from './timing.chunk.js';

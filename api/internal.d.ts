@@ -1,5 +1,5 @@
 // The published declarations of ./dist/internal.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 export { q as describeError, s as safeLog } from './logger.chunk.js';
 

@@ -1,5 +1,5 @@
 // The published declarations of ./dist/logger-<hash>.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 /**
  * The library's errors. Guards test a brand stored under a `Symbol.for` key rather than `instanceof`, so they

@@ -1,5 +1,5 @@
 // The published declarations of ./dist/metric-path-<hash>.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 /**
  * A circuit name as one segment of a dotted metric path, the one meaning of `sanitizeName` in every export that

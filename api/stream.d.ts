@@ -1,5 +1,5 @@
 // The published declarations of ./dist/stream.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 import { IncomingMessage, ServerResponse, Server } from 'node:http';
 import { Hystrix } from 'hystrix-ts';

@@ -1,5 +1,5 @@
 // The published declarations of ./dist/timing-<hash>.d.ts, as a report of the public API.
-// Generated: do not edit. After changing the API, run: npm run build && npx tsx scripts/api-report.ts
+// Generated: do not edit. After changing the API, run: npm run api
 
 /**
  * Time for the library: `now()` and timers. Every part reads time through a `Clock`, so that a
