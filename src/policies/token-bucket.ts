@@ -39,16 +39,4 @@ export class TokenBucket {
     this.level = level - 1000;
     return true;
   }
-
-  /** Whole tokens available at `now`, without taking any (reading changes nothing). */
-  available(now: number): number {
-    const level = now > this.last ? this.level + (now - this.last) * this.perSecond : this.level;
-    return Math.floor(Math.min(level, this.capacity) / 1000);
-  }
-
-  /** Milliseconds from `now` until a token will be there (0 when one is). */
-  waitFor(now: number): number {
-    const level = now > this.last ? this.level + (now - this.last) * this.perSecond : this.level;
-    return level >= 1000 ? 0 : Math.ceil((1000 - level) / this.perSecond);
-  }
 }
