@@ -13,6 +13,14 @@ export default defineConfig({
         find: /^hystrix-ts\/internal$/,
         replacement: fileURLToPath(new URL('./src/internal.ts', import.meta.url)),
       },
+      {
+        find: /^hystrix-ts\/stream$/,
+        replacement: fileURLToPath(new URL('./src/stream/index.ts', import.meta.url)),
+      },
+      {
+        find: /^hystrix-ts\/redis$/,
+        replacement: fileURLToPath(new URL('./src/redis/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

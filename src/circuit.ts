@@ -8,6 +8,7 @@ import {
   RATE_LIMITED,
   SUCCESS,
 } from './events.js';
+import type { CircuitFleet } from './fleet-view.js';
 import { type Logger, safeLog } from './logger.js';
 import type { DefaultMetricCollector } from './metrics/default-collector.js';
 import {
@@ -17,7 +18,7 @@ import {
   TRIP_CONSECUTIVE,
   TRIP_SLOW_CALLS,
 } from './metrics/exchange.js';
-import { TokenBucket } from './policies/token-bucket.js';
+import { type RateLimiter, TokenBucket } from './policies/token-bucket.js';
 import { type Waiter, WaitQueue } from './policies/wait-queue.js';
 import type { CircuitStateName, EventHub, StateChangeReason } from './state-events.js';
 import type { MetricCollectorFactory } from './metrics/metric-result.js';
@@ -111,7 +112,13 @@ export class Circuit implements CircuitBreaker {
   /** @internal Deadlines of fallbacks. */
   fallbackDeadlines: DeadlineQueue;
   /** @internal The rate limit, when the command has one. */
-  limiter: TokenBucket | null = null;
+  limiter: RateLimiter | null = null;
+  /** @internal The fleet this circuit belongs to, while its registry has joined one. */
+  fleet: CircuitFleet | null = null;
+  /** The fleet's share of a fleet-wide concurrency limit for this process, or -1 for none. */
+  private fleetTickets = -1;
+  /** The fleet's share of a fleet-wide rate limit, replacing the command's own while set. */
+  private fleetLimiter: RateLimiter | null = null;
   /** @internal Calls waiting for a ticket, when the command has a queue. */
   waiters: WaitQueue<TicketWaiter> | null = null;
   /** @internal Deadlines of waits in the queue, when the command has one. */
@@ -181,10 +188,15 @@ export class Circuit implements CircuitBreaker {
       case 'closed':
         return this.tripped(now) === HEALTHY;
       case 'open':
-        return now - s.openedAt > this.settings.sleepWindow;
+        return now - s.openedAt > this.settings.sleepWindow && this.mayProbe();
       case 'half-open':
-        return s.admitted < this.settings.halfOpenProbes;
+        return s.admitted < this.settings.halfOpenProbes && this.mayProbe();
     }
+  }
+
+  /** Outside a fleet, always; in one, only the process that holds the fleet's probe sends probes. */
+  private mayProbe(): boolean {
+    return this.fleet === null || this.fleet.mayProbe();
   }
 
   /** Forces the circuit open (every call short-circuits) until called with `false`. Wins over force closed. */
@@ -219,6 +231,7 @@ export class Circuit implements CircuitBreaker {
       this.pool,
       this.waiters?.size() ?? 0,
       this.owner.clock.now(),
+      this.fleet === null ? null : this.fleet.stats(),
     );
   }
 
@@ -258,13 +271,13 @@ export class Circuit implements CircuitBreaker {
         return ADMIT_CALL;
       }
       case 'open':
-        if (now - s.openedAt > this.settings.sleepWindow) {
+        if (now - s.openedAt > this.settings.sleepWindow && this.mayProbe()) {
           this.halfOpen(now);
           return ADMIT_PROBE;
         }
         return DENY_CALL;
       case 'half-open':
-        if (s.admitted < this.settings.halfOpenProbes) {
+        if (s.admitted < this.settings.halfOpenProbes && this.mayProbe()) {
           s.admitted++;
           return ADMIT_PROBE;
         }
@@ -296,7 +309,7 @@ export class Circuit implements CircuitBreaker {
   applySettings(settings: Settings): void {
     const old = this.settings;
     this.settings = settings;
-    this.pool.max = settings.maxConcurrentRequests;
+    this.pool.max = this.ticketLimit();
     this.applyPolicies(settings, old);
     if (settings.timeout !== old.timeout)
       this.runDeadlines = this.owner.deadlinesFor(settings.timeout);
@@ -321,7 +334,8 @@ export class Circuit implements CircuitBreaker {
   /** The rate limit and the queue, as the settings ask: made, remade or dropped. */
   private applyPolicies(settings: Settings, old: Settings | null): void {
     const rate = settings.maxRequestsPerSecond;
-    if (rate === 0) this.limiter = null;
+    if (this.fleetLimiter !== null) this.limiter = this.fleetLimiter;
+    else if (rate === 0) this.limiter = null;
     else if (
       old === null ||
       rate !== old.maxRequestsPerSecond ||
@@ -360,6 +374,63 @@ export class Circuit implements CircuitBreaker {
     } finally {
       this.handingOff = false;
     }
+  }
+
+  /** The tickets this process may use: the command's limit, or the fleet's share of its limit when lower. */
+  private ticketLimit(): number {
+    const own = this.settings.maxConcurrentRequests;
+    return this.fleetTickets >= 0 && this.fleetTickets < own ? this.fleetTickets : own;
+  }
+
+  /**
+   * @internal The fleet's limits for this process: its share of a fleet-wide concurrency limit (-1: none) and of
+   * a fleet-wide rate limit (null: none, the command's own applies). A larger share frees tickets for waiters.
+   */
+  setFleetLimits(tickets: number, limiter: RateLimiter | null): void {
+    this.fleetTickets = tickets;
+    this.pool.max = this.ticketLimit();
+    if (limiter !== this.fleetLimiter) {
+      this.fleetLimiter = limiter;
+      this.applyPolicies(this.settings, null);
+    }
+    this.handOff(this.owner.clock.now());
+  }
+
+  /**
+   * @internal The circuit's own state as the fleet reads it: `openedAt` is 0 unless open, and `probing` tells a
+   * half-open circuit apart.
+   */
+  fleetState(): { readonly openedAt: number; readonly probing: boolean } {
+    const s = this.current;
+    if (s.kind === 'open') return { openedAt: s.openedAt, probing: false };
+    return { openedAt: 0, probing: s.kind === 'half-open' };
+  }
+
+  /**
+   * @internal The fleet opened the circuit at `openedAt` (another process tripped it, or its probe failed): this
+   * process opens it too, from that time, unless it already is open from then. A probe of this process in flight
+   * is forgotten: its outcome no longer counts.
+   */
+  adoptOpen(openedAt: number, now: number): void {
+    const s = this.current;
+    if (s.kind === 'open' && s.openedAt === openedAt) return;
+    const from = this.stateName();
+    this.current = { kind: 'open', openedAt };
+    this.epoch++;
+    if (s.kind === 'closed') this.log('info', `hystrix: opening circuit ${this.name} (fleet)`);
+    this.changed(from, 'fleet', now);
+  }
+
+  /** @internal The fleet closed the circuit (a probe succeeded somewhere): this process closes it too. */
+  adoptClosed(now: number): void {
+    if (this.current.kind === 'closed') return;
+    const from = this.stateName();
+    const figures = this.owner.events.listensToState ? this.exchange.figures(now) : null;
+    this.current = CLOSED;
+    this.epoch++;
+    this.log('info', `hystrix: closing circuit ${this.name} (fleet)`);
+    this.resetMetrics(false);
+    if (figures !== null && this.stateName() !== from) this.tell(from, 'fleet', now, figures);
   }
 
   /** @internal Adds the collector of a factory. */
@@ -403,6 +474,7 @@ export class Circuit implements CircuitBreaker {
     this.epoch++;
     this.log('info', `hystrix: opening circuit ${this.name}`);
     this.changed(from, reason, now);
+    this.fleet?.changed();
   }
 
   private halfOpen(now: number): void {
@@ -410,6 +482,7 @@ export class Circuit implements CircuitBreaker {
     this.current = { kind: 'half-open', admitted: 1, succeeded: 0 };
     this.epoch++;
     this.changed(from, 'sleep-window', now);
+    this.fleet?.changed();
     const probes = this.settings.halfOpenProbes;
     this.log(
       'info',
@@ -429,6 +502,7 @@ export class Circuit implements CircuitBreaker {
     // hystrix-go's setClose: the window of errors that opened the circuit must not reopen it.
     this.resetMetrics(false);
     if (figures !== null) this.tell(from, 'probes-succeeded', now, figures);
+    this.fleet?.changed();
   }
 
   /** The state as state events name it. */

@@ -18,6 +18,7 @@ import {
   checkSignal,
   describeValue,
 } from './validate.js';
+import type { FleetHost } from './fleet-view.js';
 import { EventHub, type HystrixEvents, type HystrixListener } from './state-events.js';
 
 /** Options of a {@link Hystrix} registry. */
@@ -77,6 +78,8 @@ export class Hystrix {
   private readonly closers = new Set<() => void | PromiseLike<void>>();
   private readonly owner: CircuitOwner;
   private readonly events: EventHub;
+  /** The fleet this registry has joined: it takes each new circuit in. */
+  private fleetHost: FleetHost | null = null;
 
   /** @param options - clock, logger and defaults. */
   constructor(options: HystrixOptions = {}) {
@@ -406,7 +409,23 @@ export class Hystrix {
       this.metricCollectors.list(),
     );
     this.circuits.set(name, circuit);
+    if (this.fleetHost !== null) this.fleetHost.attach(circuit);
     return circuit;
+  }
+
+  /**
+   * @internal Joins a fleet: `host` takes in every circuit, those to come too. Throws when the registry is in
+   * another fleet already. Returns the function that leaves it.
+   */
+  joinFleet(host: FleetHost): () => void {
+    if (this.fleetHost !== null) {
+      throw new Error('hystrix: this registry has joined a fleet already; leave it first');
+    }
+    this.fleetHost = host;
+    for (const circuit of this.circuits.values()) host.attach(circuit);
+    return () => {
+      if (this.fleetHost === host) this.fleetHost = null;
+    };
   }
 
   private settingsOf(name: string): Settings {

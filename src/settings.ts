@@ -95,6 +95,18 @@ export interface CommandConfig {
    */
   consecutiveFailures?: number;
   /**
+   * A concurrency limit for the whole fleet, when the registry has joined one (`hystrix-ts/redis`): the calls of
+   * this command in flight at once across every process. Each process leases a share of it and runs with the
+   * lower of its share and `maxConcurrentRequests`. 0 (the default): none. Without a fleet it has no effect.
+   */
+  fleetMaxConcurrentRequests?: number;
+  /**
+   * A rate limit for the whole fleet, in calls a second (a fraction is allowed): each process leases tokens of
+   * the fleet's bucket and spends them locally, shedding calls like `maxRequestsPerSecond`. 0 (the default):
+   * none. Without a fleet it has no effect.
+   */
+  fleetMaxRequestsPerSecond?: number;
+  /**
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -143,6 +155,10 @@ export interface HystrixGoCommandConfig {
   slow_call_percent_threshold?: number;
   /** {@inheritDoc CommandConfig.consecutiveFailures} */
   consecutive_failures?: number;
+  /** {@inheritDoc CommandConfig.fleetMaxConcurrentRequests} */
+  fleet_max_concurrent_requests?: number;
+  /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
+  fleet_max_requests_per_second?: number;
 }
 
 /** The numeric settings. */
@@ -209,6 +225,19 @@ const FIELDS: readonly Field[] = [
     min: 0,
     max: Number.MAX_SAFE_INTEGER,
   },
+  {
+    key: 'fleetMaxConcurrentRequests',
+    json: 'fleet_max_concurrent_requests',
+    min: 0,
+    max: 1_000_000_000,
+  },
+  {
+    key: 'fleetMaxRequestsPerSecond',
+    json: 'fleet_max_requests_per_second',
+    min: 0,
+    max: 1_000_000_000,
+    fraction: true,
+  },
 ];
 
 /**
@@ -248,6 +277,8 @@ export const defaultSettings: Settings = Object.freeze({
   slowCallDuration: 0,
   slowCallPercentThreshold: DefaultSlowCallPercentThreshold,
   consecutiveFailures: 0,
+  fleetMaxConcurrentRequests: 0,
+  fleetMaxRequestsPerSecond: 0,
   isBadRequest: null,
 });
 

@@ -14,7 +14,9 @@ export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'forced-open' |
  * - `probe-failed`: a probe failed, so the circuit opens again;
  * - `probes-succeeded`: every probe succeeded, so the circuit closes;
  * - `forced`: `forceOpen(true)` or `forceClosed(true)`;
- * - `unforced`: forcing was lifted, and the circuit's own state shows again.
+ * - `unforced`: forcing was lifted, and the circuit's own state shows again;
+ * - `fleet`: another process of the fleet (`hystrix-ts/redis`) opened or closed the circuit, or took over the
+ *   probe.
  */
 export type StateChangeReason =
   | 'thresholds'
@@ -24,7 +26,8 @@ export type StateChangeReason =
   | 'probe-failed'
   | 'probes-succeeded'
   | 'forced'
-  | 'unforced';
+  | 'unforced'
+  | 'fleet';
 
 /** The figures of the rolling window when the state changed: what the decision was made on. */
 export interface StateChangeFigures {

@@ -1,3 +1,4 @@
+import type { FleetStats } from './fleet-view.js';
 import { errorPercent, LANE } from './metrics/default-collector.js';
 import type { MetricExchange } from './metrics/exchange.js';
 import type { Pool } from './pool.js';
@@ -99,8 +100,10 @@ export interface CircuitStats {
   readonly maxActiveRequests: number;
   /** Runs that returned their ticket in the rolling window. */
   readonly executed: number;
-  /** The concurrency limit. */
+  /** The concurrency limit in force: the command's, or this process's share of a fleet limit when lower. */
   readonly maxConcurrentRequests: number;
+  /** What the fleet sees, while the registry belongs to one (`hystrix-ts/redis`); null otherwise. */
+  readonly fleet: FleetStats | null;
 }
 
 /** @internal What the circuit itself tells of its state. */
@@ -116,6 +119,7 @@ export function readStats(
   pool: Pool,
   queueSize: number,
   now: number,
+  fleet: FleetStats | null,
 ): CircuitStats {
   const metrics = exchange.metrics;
   const count = (lane: number): number => metrics.countAt(now, lane);
@@ -147,6 +151,7 @@ export function readStats(
     maxActiveRequests: pool.maxActiveRequests(),
     executed: pool.executed(),
     maxConcurrentRequests: pool.max,
+    fleet,
   };
 }
 

@@ -836,6 +836,8 @@ function expectedFigures(c: ModelCircuit, now: number): Figures {
     maxActiveRequests: takes.reduce((max, t) => Math.max(max, t.outAfter), 0),
     executed: releases.length,
     maxConcurrentRequests: c.conf.maxConcurrentRequests,
+    // No fleet is joined in the model.
+    fleet: null,
   };
 }
 

@@ -71,6 +71,8 @@ const POLICIES_OFF = {
   slowCallDuration: 0,
   slowCallPercentThreshold: 100,
   consecutiveFailures: 0,
+  fleetMaxConcurrentRequests: 0,
+  fleetMaxRequestsPerSecond: 0,
   isBadRequest: null,
 } as const;
 
@@ -249,6 +251,8 @@ describe('configureCommand', () => {
       slowCallDuration: 24,
       slowCallPercentThreshold: 25,
       consecutiveFailures: 26,
+      fleetMaxConcurrentRequests: 27,
+      fleetMaxRequestsPerSecond: 2.8,
       isBadRequest,
     };
     h.configureCommand('x', config);
@@ -276,6 +280,8 @@ describe('configureCommand', () => {
       slow_call_duration: 24,
       slow_call_percent_threshold: 25,
       consecutive_failures: 26,
+      fleet_max_concurrent_requests: 27,
+      fleet_max_requests_per_second: 28,
     });
     expect(h.getSettings('x')).toEqual({
       timeout: 11,
@@ -296,6 +302,8 @@ describe('configureCommand', () => {
       slowCallDuration: 24,
       slowCallPercentThreshold: 25,
       consecutiveFailures: 26,
+      fleetMaxConcurrentRequests: 27,
+      fleetMaxRequestsPerSecond: 28,
       isBadRequest: null,
     });
   });

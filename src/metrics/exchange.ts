@@ -18,6 +18,7 @@ import {
   SUCCESS,
   TIMEOUT,
 } from '../events.js';
+import type { SharedWindow } from '../fleet-view.js';
 import type { Pool } from '../pool.js';
 import type { Settings } from '../settings.js';
 import { catchRejection } from '../thenable.js';
@@ -67,6 +68,8 @@ export class MetricExchange {
   private slowMs = 0;
   /** Whether a timeout counts as slow: the timeout is at least `slowMs`. */
   private timeoutIsSlow = false;
+  /** The fleet's window, while the registry belongs to a fleet: health is judged from it while joined. */
+  shared: SharedWindow | null = null;
 
   constructor(
     private readonly name: string,
@@ -92,6 +95,7 @@ export class MetricExchange {
     else if (event === FAILURE || event === TIMEOUT) this.consecutiveFailures++;
     const slow = this.slowMs > 0 && (event === TIMEOUT ? this.timeoutIsSlow : runMs >= this.slowMs);
     if (slow) this.metrics.recordSlow();
+    if (this.shared !== null) this.shared.count(event, slow);
     if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs, slow);
   }
 
@@ -103,6 +107,8 @@ export class MetricExchange {
   tripped(now: number, settings: Settings): Health {
     const limit = settings.consecutiveFailures;
     if (limit > 0 && this.consecutiveFailures >= limit) return TRIP_CONSECUTIVE;
+    const shared = this.shared;
+    if (shared !== null && shared.joined) return this.trippedInFleet(shared, settings);
     const metrics = this.metrics;
     const requests = metrics.requestsAt(now);
     if (requests < settings.requestVolumeThreshold) return HEALTHY;
@@ -119,8 +125,39 @@ export class MetricExchange {
     return HEALTHY;
   }
 
+  /** The same rules on the fleet's window: its totals at the last sync and what this process recorded since. */
+  private trippedInFleet(shared: SharedWindow, settings: Settings): Health {
+    const requests = shared.requests + shared.pendingRequests;
+    if (requests < settings.requestVolumeThreshold) return HEALTHY;
+    if (
+      errorPercent(requests, shared.errors + shared.pendingErrors) >=
+      settings.errorPercentThreshold
+    ) {
+      return TRIP_THRESHOLDS;
+    }
+    if (
+      this.slowMs > 0 &&
+      errorPercent(requests, shared.slow + shared.pendingSlow) >= settings.slowCallPercentThreshold
+    ) {
+      return TRIP_SLOW_CALLS;
+    }
+    return HEALTHY;
+  }
+
   /** The window's figures at `now`, for a state change. */
   figures(now: number): WindowFigures {
+    const shared = this.shared;
+    if (shared !== null && shared.joined) {
+      const requests = shared.requests + shared.pendingRequests;
+      const errors = shared.errors + shared.pendingErrors;
+      return {
+        requests,
+        errors,
+        errorPercent: errorPercent(requests, errors),
+        slowCalls: shared.slow + shared.pendingSlow,
+        consecutiveFailures: this.consecutiveFailures,
+      };
+    }
     const metrics = this.metrics;
     const requests = metrics.requestsAt(now);
     const errors = metrics.errorsAt(now);
@@ -178,6 +215,12 @@ export class MetricExchange {
   reset(): void {
     this.metrics.reset();
     this.consecutiveFailures = 0;
+    const shared = this.shared;
+    if (shared !== null) {
+      // The fleet starts a new window when the circuit closes: the old figures must not reopen it meanwhile.
+      shared.requests = shared.errors = shared.slow = 0;
+      shared.pendingRequests = shared.pendingErrors = shared.pendingSlow = 0;
+    }
     const failed = (error: unknown): void => {
       this.logError(
         `hystrix: metric collector of circuit ${this.name} failed to reset: ${describeError(error)}`,

@@ -1,3 +1,9 @@
+/** @internal What admission asks of a rate limit: a token at `now`, or the call is shed. */
+export interface RateLimiter {
+  /** Takes a token at `now` if there is one. */
+  tryTake(now: number): boolean;
+}
+
 /**
  * @internal A token bucket (hystrix-go's introduction calls it flow control by token bucket): it holds at most
  * `burst` tokens, refills at `perSecond` tokens a second, and a call takes one or is shed. Tokens refill from the
@@ -6,7 +12,7 @@
  * milliseconds (the `ManualClock`) every figure is an exact integer: the bucket never hands out more than
  * `burst + perSecond × elapsed`.
  */
-export class TokenBucket {
+export class TokenBucket implements RateLimiter {
   /** Tokens held, in thousandths. */
   private level: number;
   private readonly capacity: number;
