@@ -146,19 +146,24 @@ export class CommandLink implements CircuitFleet {
     const leaseTtl = interval * 3;
     const limit = settings.fleetMaxConcurrentRequests;
     const pool = circuit.pool;
-    // Twice the recent peak, so that a busy process's share grows quickly; nothing for a process that has not
-    // called the command lately, so that idle processes hold none of the fleet's limit.
+    // Twice the recent peak, so that a busy process's share grows quickly. A process that has not called the
+    // command lately holds one ticket for its next call, or none when the fleet has more processes than the
+    // limit has tickets, so that idle processes never starve busy ones.
     const queued = circuit.waiters?.size() ?? 0;
     const busy =
       pool.activeCount > 0 || queued > 0 || circuit.metricCollector.requestsAt(now) > 0;
     const ticketsWanted =
-      limit > 0 && busy
-        ? Math.min(
-            limit,
-            settings.maxConcurrentRequests,
-            Math.max(1, pool.maxActiveRequests() * 2, pool.activeCount + 1) + queued,
-          )
-        : 0;
+      limit === 0
+        ? 0
+        : busy
+          ? Math.min(
+              limit,
+              settings.maxConcurrentRequests,
+              Math.max(1, pool.maxActiveRequests() * 2, pool.activeCount + 1) + queued,
+            )
+          : this.owner.instances <= limit
+            ? 1
+            : 0;
     const fleetRate = settings.fleetMaxRequestsPerSecond;
     const leased = this.leased;
     const capacity = Math.max(1, Math.ceil((fleetRate * interval) / 1000));

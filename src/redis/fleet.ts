@@ -146,10 +146,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   /** {@inheritDoc Fleet.sync} */
   sync(): Promise<void> {
     if (this.left) return Promise.resolve();
-    if (this.running !== null) {
-      this.again = true;
-      return this.running;
-    }
+    // A sync under way may have read the state before this call: another one follows it.
+    if (this.running !== null) return this.running.then(() => this.sync());
     const run = this.syncOnce().then(
       () => undefined,
       (error: unknown) => {
@@ -196,11 +194,15 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
       runScript(this.redis, LEAVE_FLEET, [this.keys.live], [this.instance, this.snapshotKey()]),
     );
     this.leaving = this.within(Promise.all(commands)).then((outcome) => {
-      if (outcome.kind === 'failed') {
+      if (outcome.kind !== 'answered') {
+        const reason =
+          outcome.kind === 'late'
+            ? `no answer within ${this.syncInterval} ms`
+            : describeError(outcome.error);
         this.log(
           'error',
-          `hystrix: fleet ${this.name}: could not say goodbye to Redis (${describeError(outcome.error)}); ` +
-            'its leases expire by themselves',
+          `hystrix: fleet ${this.name}: could not say goodbye to Redis (${reason}); its leases and its place ` +
+            'among the live processes expire by themselves',
         );
       }
     });

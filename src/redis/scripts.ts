@@ -93,7 +93,7 @@ local granted = -1
 local limit = tonumber(ARGV[14])
 if limit > 0 then
   local want, inUse, ttl = tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
-  local held, unmet, wanting = 0, 0, 0
+  local held, unmet, competing, satisfied = 0, 0, 0, 0
   local all = redis.call('HGETALL', KEYS[3])
   for i = 1, #all, 2 do
     if all[i] ~= inst then
@@ -103,13 +103,19 @@ if limit > 0 then
         redis.call('HDEL', KEYS[3], all[i])
       else
         held = held + h
-        if w > h then unmet = unmet + w - h end
-        if w > 0 then wanting = wanting + 1 end
+        if w > h then
+          unmet = unmet + w - h
+          competing = competing + 1
+        else
+          satisfied = satisfied + h
+        end
       end
     end
   end
   local cap = limit
-  if unmet > 0 then cap = math.max(math.floor(limit / (wanting + 1)), limit - held - unmet) end
+  -- With others wanting more than they hold, this instance takes no more than an even share of what the
+  -- satisfied ones leave (they shrink to theirs in turn as they renew): no instance starves another.
+  if unmet > 0 then cap = math.max(math.ceil((limit - satisfied) / (competing + 1)), limit - held - unmet) end
   granted = math.max(0, math.min(want, cap, limit - held))
   redis.call('HSET', KEYS[3], inst, math.max(granted, inUse) .. ':' .. want .. ':' .. (now + ttl))
   redis.call('PEXPIRE', KEYS[3], ttl * 2)
