@@ -82,6 +82,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   private left = false;
   private leaving: Promise<void> | null = null;
   private lastSnapshot = -Infinity;
+  /** Taking a stream snapshot failed: said once. */
+  private snapshotFailedSaid = false;
   /** A reply was refused in this episode: said once. */
   private refusedSaid = false;
   private readonly unregister: () => void;
@@ -151,7 +153,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     const run = this.syncOnce().then(
       () => undefined,
       (error: unknown) => {
-        this.log('error', `hystrix: fleet ${this.name}: sync failed: ${describeError(error)}`);
+        // A client that throws rather than rejects: the same as Redis not answering.
+        if (!this.left) this.enterLocalMode(describeError(error), this.hystrix.now());
       },
     );
     const tracked = run.then(() => {
@@ -334,9 +337,19 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     let key = '';
     let snapshot = '';
     if (interval > 0 && now - this.lastSnapshot >= interval) {
-      key = this.snapshotKey();
-      snapshot = this.snapshots.take();
       this.lastSnapshot = now;
+      try {
+        snapshot = this.snapshots.take();
+        key = this.snapshotKey();
+      } catch (error: unknown) {
+        if (!this.snapshotFailedSaid) {
+          this.snapshotFailedSaid = true;
+          this.log(
+            'error',
+            `hystrix: fleet ${this.name}: could not take a stream snapshot: ${describeError(error)}`,
+          );
+        }
+      }
     }
     return runScript(
       this.redis,
