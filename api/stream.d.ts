@@ -4,6 +4,35 @@
 import { IncomingMessage, ServerResponse, Server } from 'node:http';
 import { Hystrix } from 'hystrix-ts';
 
+/** One process's stream snapshot of one tick. */
+interface HostSnapshot {
+  /** The process's id in the fleet (unique, such as `host:pid:random`). */
+  readonly host: string;
+  /** When it was taken (epoch milliseconds, the registry's time). */
+  readonly at: number;
+  /**
+   * The JSON text of the messages of an extended frame, without its `HystrixTsFrame` message: per circuit the
+   * `HystrixCommand`, `HystrixThreadPool` and `HystrixTsCircuit` messages.
+   */
+  readonly messages: readonly string[];
+}
+/** Where a fleet stream reads the live processes' snapshots, once per tick. */
+interface StreamSource {
+  /**
+   * The snapshots of the processes alive now (one per process; the source decides which are alive). It may be
+   * slow or fail: the stream then sends a ping for that tick, and never calls it again before it settled.
+   */
+  snapshots(): readonly HostSnapshot[] | PromiseLike<readonly HostSnapshot[]>;
+}
+/**
+ * A process's stream snapshot now: every circuit's messages as an extended stream client would read them in
+ * this tick. Reading the circuits never changes them.
+ *
+ * @param hystrix - the process's registry.
+ * @param host - the process's id in the fleet (any string; it reaches JSON and the page only escaped).
+ */
+declare function streamSnapshot(hystrix: Hystrix, host: string): HostSnapshot;
+
 /** Options of a {@link HystrixStream}. */
 interface HystrixStreamOptions {
   /** The registry to report (default: the default registry). */
@@ -23,6 +52,13 @@ interface HystrixStreamOptions {
   dashboardPath?: string | false;
   /** An `Access-Control-Allow-Origin` value for the stream, for a dashboard served from elsewhere (default none). */
   allowOrigin?: string;
+  /**
+   * A fleet's snapshots to serve instead of the registry's circuits: each tick reads the source (never twice at
+   * once) and writes the fleet's messages merged as Turbine merges them. A read that fails or outlasts the
+   * interval makes its tick a ping and is logged once through the registry's logger. The registry still gives
+   * the clock, the logger and `close()`.
+   */
+  source?: StreamSource;
 }
 /** A handler for `node:http`, mountable in Express, Fastify or Koa (`next` is called for other paths). */
 type StreamHandler = (
@@ -50,6 +86,8 @@ declare class HystrixStream {
   private stopped;
   private droppedByGone;
   private readonly unregister;
+  /** The fleet's reader, when the stream serves a source rather than the registry. */
+  private readonly reader;
   /** @param options - the registry, the tick, limits and paths. */
   constructor(options?: HystrixStreamOptions);
   /** Clients connected now. */
@@ -67,6 +105,10 @@ declare class HystrixStream {
   private arm;
   private stopTimer;
   private readonly tick;
+  /** What a client gets as it connects: the registry's circuits now, or the fleet's as last read. */
+  private firstFrame;
+  /** Writes what a read of the source gave to every client: the fleet's frame, or a ping. */
+  private readonly delivered;
   /**
    * All circuits' messages, framed; a ping comment while there are none. An extended frame starts with a
    * `HystrixTsFrame` message, so that its reader knows which circuits a tick covered, none included (a ping
@@ -120,12 +162,34 @@ declare function startStreamServer(options?: StreamServerOptions): Promise<Strea
  */
 declare function dashboardPage(streamUrl: string): string;
 
+/**
+ * Turbine's aggregation of a fleet's snapshots: one message list for the whole fleet, per circuit (names in
+ * code-unit order) a `HystrixCommand` and a `HystrixThreadPool` message merged as Turbine merges them (figures
+ * summed, `reportingHosts` the number of hosts reporting the name, values kept when all hosts agree, else counted
+ * per value), then with `extended` the merged `HystrixTsCircuit` message (counts summed, hosts per state,
+ * combined latencies, a row per host). Malformed snapshots and messages are left out; it never throws.
+ *
+ * @param snapshots - the live processes' snapshots ({@link streamSnapshot}); of a host listed twice, the latest.
+ * @param now - the aggregation's time (epoch milliseconds), written as `currentTime`.
+ * @param extended - whether to include the `HystrixTsCircuit` messages (default true).
+ * @returns the JSON text of each message, in stream order.
+ */
+declare function aggregateSnapshots(
+  snapshots: readonly HostSnapshot[],
+  now: number,
+  extended?: boolean,
+): string[];
+
 export {
+  type HostSnapshot,
   HystrixStream,
   type HystrixStreamOptions,
   type StreamHandler,
   type StreamServer,
   type StreamServerOptions,
+  type StreamSource,
+  aggregateSnapshots,
   dashboardPage,
   startStreamServer,
+  streamSnapshot,
 };

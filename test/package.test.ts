@@ -138,8 +138,21 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
     types: ['RollingNumberOptions', 'RollingTimingOptions', 'RollingWindowOptions', 'TimingReader'],
   },
   './stream': {
-    values: ['HystrixStream', 'dashboardPage', 'startStreamServer'],
-    types: ['HystrixStreamOptions', 'StreamHandler', 'StreamServer', 'StreamServerOptions'],
+    values: [
+      'HystrixStream',
+      'aggregateSnapshots',
+      'dashboardPage',
+      'startStreamServer',
+      'streamSnapshot',
+    ],
+    types: [
+      'HostSnapshot',
+      'HystrixStreamOptions',
+      'StreamHandler',
+      'StreamServer',
+      'StreamServerOptions',
+      'StreamSource',
+    ],
   },
   './prometheus': {
     values: ['DEFAULT_DURATION_BUCKETS', 'registerPrometheus'],

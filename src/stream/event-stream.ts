@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { type ClockTimer, defaultHystrix, type Hystrix } from 'hystrix-ts';
-import { checkInteger } from 'hystrix-ts/internal';
+import { checkFunction, checkInteger, describeValue } from 'hystrix-ts/internal';
 import { dashboardPage } from './dashboard-page.js';
-import { commandMessage, extendedMessage, frameMessage, threadPoolMessage } from './messages.js';
+import { circuitMessages, frameMessage } from './messages.js';
+import type { StreamSource } from './snapshot.js';
+import { fleetFrame, PING, type ReadOutcome, SourceReader } from './source-reader.js';
 
 /** Options of a {@link HystrixStream}. */
 export interface HystrixStreamOptions {
@@ -24,6 +26,13 @@ export interface HystrixStreamOptions {
   dashboardPath?: string | false;
   /** An `Access-Control-Allow-Origin` value for the stream, for a dashboard served from elsewhere (default none). */
   allowOrigin?: string;
+  /**
+   * A fleet's snapshots to serve instead of the registry's circuits: each tick reads the source (never twice at
+   * once) and writes the fleet's messages merged as Turbine merges them. A read that fails or outlasts the
+   * interval makes its tick a ping and is logged once through the registry's logger. The registry still gives
+   * the clock, the logger and `close()`.
+   */
+  source?: StreamSource;
 }
 
 /** A handler for `node:http`, mountable in Express, Fastify or Koa (`next` is called for other paths). */
@@ -48,8 +57,6 @@ class Client {
   ) {}
 }
 
-const PING = ': ping\n\n';
-
 /**
  * The Hystrix event stream (server-sent events exactly as hystrix-go writes them, readable by the Hystrix
  * dashboard and Turbine) and a live dashboard page, served by one handler. One timer ticks for all clients, and
@@ -70,6 +77,8 @@ export class HystrixStream {
   private stopped = false;
   private droppedByGone = 0;
   private readonly unregister: () => void;
+  /** The fleet's reader, when the stream serves a source rather than the registry. */
+  private readonly reader: SourceReader | null;
 
   /** @param options - the registry, the tick, limits and paths. */
   constructor(options: HystrixStreamOptions = {}) {
@@ -88,6 +97,15 @@ export class HystrixStream {
       throw new TypeError('allowOrigin must be a string');
     }
     this.allowOrigin = options.allowOrigin;
+    this.reader =
+      options.source === undefined
+        ? null
+        : new SourceReader(
+            checkSource(options.source),
+            this.hystrix,
+            this.interval,
+            this.delivered,
+          );
     this.handler = (req, res, next) => {
       this.handle(req, res, next);
     };
@@ -209,7 +227,7 @@ export class HystrixStream {
       client.queued = 0;
     });
     // The response starts at once, even with no circuit yet (hystrix-go sends nothing until its first tick).
-    this.send(client, PING + this.frame(extended));
+    this.send(client, PING + this.firstFrame(extended));
     if (this.timer === null) this.arm();
   }
 
@@ -227,6 +245,11 @@ export class HystrixStream {
   private readonly tick = (): void => {
     this.timer = null;
     if (this.stopped || this.clients.size === 0) return;
+    if (this.reader !== null) {
+      this.reader.tick();
+      this.arm();
+      return;
+    }
     let standard: string | undefined;
     let extended: string | undefined;
     for (const client of this.clients) {
@@ -236,6 +259,30 @@ export class HystrixStream {
       this.send(client, frame);
     }
     this.arm();
+  };
+
+  /** What a client gets as it connects: the registry's circuits now, or the fleet's as last read. */
+  private firstFrame(extended: boolean): string {
+    if (this.reader === null) return this.frame(extended);
+    const latest = this.reader.latest;
+    return latest === null ? '' : fleetFrame(latest.circuits, latest.now, extended);
+  }
+
+  /** Writes what a read of the source gave to every client: the fleet's frame, or a ping. */
+  private readonly delivered = (outcome: ReadOutcome): void => {
+    if (this.stopped) return;
+    if (outcome.kind === 'ping') {
+      for (const client of this.clients) this.send(client, PING);
+      return;
+    }
+    let standard: string | undefined;
+    let extended: string | undefined;
+    for (const client of this.clients) {
+      const frame = client.extended
+        ? (extended ??= fleetFrame(outcome.circuits, outcome.now, true))
+        : (standard ??= fleetFrame(outcome.circuits, outcome.now, false));
+      this.send(client, frame);
+    }
   };
 
   /**
@@ -250,10 +297,7 @@ export class HystrixStream {
     let out = extended ? `data:${frameMessage(circuits.length, now)}\n\n` : '';
     if (circuits.length === 0) return PING + out;
     for (const circuit of circuits) {
-      const stats = circuit.stats();
-      out += `data:${commandMessage(circuit, stats, now)}\n\n`;
-      out += `data:${threadPoolMessage(circuit, stats)}\n\n`;
-      if (extended) out += `data:${extendedMessage(circuit, stats)}\n\n`;
+      for (const message of circuitMessages(circuit, now, extended)) out += `data:${message}\n\n`;
     }
     return out;
   }
@@ -277,6 +321,16 @@ function plain(res: ServerResponse, status: number, message: string): void {
     'Cache-Control': 'no-cache',
   });
   res.end(`${message}\n`);
+}
+
+function checkSource(value: unknown): StreamSource {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(
+      `source must be an object with a snapshots() method, got ${describeValue(value)}`,
+    );
+  }
+  checkFunction((value as { snapshots?: unknown }).snapshots, 'source.snapshots');
+  return value as StreamSource;
 }
 
 function integer(value: unknown, name: string, fallback: number, min: number, max: number): number {

@@ -84,6 +84,21 @@ export function threadPoolMessage(circuit: CircuitBreaker, s: CircuitStats): str
   );
 }
 
+/**
+ * A circuit's messages of one tick: `HystrixCommand`, `HystrixThreadPool` and, for an extended client,
+ * `HystrixTsCircuit`, from one reading of its figures.
+ */
+export function circuitMessages(
+  circuit: CircuitBreaker,
+  currentTime: number,
+  extended: boolean,
+): string[] {
+  const stats = circuit.stats();
+  const out = [commandMessage(circuit, stats, currentTime), threadPoolMessage(circuit, stats)];
+  if (extended) out.push(extendedMessage(circuit, stats));
+  return out;
+}
+
 /** The `HystrixTsFrame` message that starts each tick of an extended stream. */
 export function frameMessage(circuits: number, currentTime: number): string {
   return `{"type":"HystrixTsFrame","circuits":${circuits},"currentTime":${ms64(currentTime)}}`;

@@ -106,4 +106,16 @@ body[data-connection=lost] .board { opacity: .55; }
 .pool { margin: 5px 0 0; font-size: 11px; color: var(--muted); }
 .pool b { color: var(--ink); font-weight: 600; }
 .full .pool b[data-field=activeCount], .queued .pool b[data-field=queueSize] { color: var(--reject); }
+.hosts { margin-top: 5px; padding-top: 4px; border-top: 1px solid #eaeef2; font-size: 11px; }
+.hosts[hidden] { display: none; }
+.hosts summary { cursor: pointer; color: var(--muted); }
+.hosts summary b { color: var(--ink); font-weight: 600; }
+.hosts table { width: 100%; margin-top: 3px; border-collapse: collapse; table-layout: fixed; }
+.hosts th, .hosts td { padding: 0 0 0 4px; text-align: right; white-space: nowrap; }
+.hosts thead th { font-weight: 400; color: var(--muted); font-size: 10.5px; border-bottom: 1px solid #eaeef2; }
+.hosts th:first-child {
+  width: 38%; padding: 0; text-align: left; overflow: hidden; text-overflow: ellipsis; font-weight: 400;
+}
+.hosts tr[data-state=open] td:nth-child(2) { color: var(--fail); }
+.hosts tr[data-state=half-open] td:nth-child(2) { color: #9a6700; }
 `;

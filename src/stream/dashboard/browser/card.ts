@@ -2,7 +2,7 @@
  * A circuit's card: built once from the page's template, then drawn from the circuit's figures, writing only
  * what changed, so that a steady board costs no DOM work.
  */
-import { type Circuit, type CircuitState, COUNTS, LATENCIES } from './circuit.js';
+import { type Circuit, type CircuitState, COUNTS, type HostRow, LATENCIES } from './circuit.js';
 import { ERROR_TEXT, HEALTH, scale } from './colour.js';
 import { find } from './dom.js';
 import { count, ms, perSecond } from './format.js';
@@ -17,6 +17,74 @@ function stateText(state: CircuitState): string {
     case 'half-open':
       return 'Half-open';
   }
+}
+
+/**
+ * The state as the card's badge says it: of a fleet whose hosts disagree, the most serious state with how many
+ * hosts are in it, such as `Open 1/3`.
+ */
+function fleetStateText(c: Circuit): string {
+  const text = stateText(c.state);
+  const states = c.states;
+  if (states === null || c.reportingHosts <= 1 || states[c.state] >= c.reportingHosts) return text;
+  return text + ' ' + String(states[c.state]) + '/' + String(c.reportingHosts);
+}
+
+/** A host's row: its id, state, requests, error % and total latency, written as text only. */
+function hostRow(row: HostRow): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  tr.setAttribute('data-host', row.host);
+  tr.setAttribute('data-state', row.state);
+  const cells = [
+    row.host === '' ? '(empty id)' : row.host,
+    stateText(row.state),
+    count(row.requests),
+    String(row.errorPercent) + '%',
+    ms(row.mean),
+    ms(row.p99),
+  ];
+  cells.forEach((text, i) => {
+    const cell = document.createElement(i === 0 ? 'th' : 'td');
+    if (i === 0) {
+      cell.setAttribute('scope', 'row');
+      cell.title = row.host;
+    }
+    cell.textContent = text;
+    tr.append(cell);
+  });
+  return tr;
+}
+
+/** A card's per-host list: a collapsible table, closed at first. */
+interface HostList {
+  readonly details: HTMLDetailsElement;
+  readonly count: Text;
+  readonly rows: HTMLTableSectionElement;
+}
+
+const HOST_COLUMNS = ['host', 'state', 'req', 'err', 'mean', '99th'];
+
+/** Builds the per-host list at the end of a card. */
+function newHostList(card: HTMLElement): HostList {
+  const details = document.createElement('details');
+  details.className = 'hosts';
+  const summary = document.createElement('summary');
+  const b = document.createElement('b');
+  const count = document.createTextNode('0');
+  b.append(count);
+  summary.append(b, ' hosts');
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const title of HOST_COLUMNS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = title;
+    head.append(th);
+  }
+  const rows = table.createTBody();
+  details.append(summary, table);
+  card.append(details);
+  return { details, count, rows };
 }
 
 /** The data-field of a run latency, such as `runP99` for `p99`. */
@@ -36,6 +104,10 @@ export class Card {
   private readonly area: Element;
   private readonly errorBox: Element;
   private readonly queue: HTMLElement;
+  /** The per-host list, built the first time more than one process reports the circuit. */
+  private hostList: HostList | null = null;
+  /** The rows drawn, as one string: the list is rebuilt only when it changes. */
+  private shownHosts = '';
 
   /**
    * @param template - the card template's element.
@@ -81,7 +153,7 @@ export class Card {
         (c.queueSize > 0 ? ' queued' : ''),
     );
     this.attr('queue', this.queue, 'hidden', queue ? null : '');
-    this.text('state', forced !== null ? 'Forced ' + forced : stateText(c.state));
+    this.text('state', forced !== null ? 'Forced ' + forced : fleetStateText(c));
     for (const field of COUNTS) this.text(field, count(c[field]));
     this.text('errorPercent', String(c.errorPercent));
     this.text('rate', perSecond(rate));
@@ -94,6 +166,22 @@ export class Card {
     this.attr('fill', this.circle, 'fill', scale(HEALTH, c.errorPercent));
     this.attr('errorColour', this.errorBox, 'style', 'color:' + scale(ERROR_TEXT, c.errorPercent));
     this.drawSpark(c);
+    this.drawHosts(c);
+  }
+
+  /** The per-host list, shown when more than one process reports the circuit. */
+  private drawHosts(c: Circuit): void {
+    const many = c.reportingHosts > 1 && c.hosts.length > 0;
+    // One process's card has no list at all: the board of a single process costs no more DOM.
+    if (!many && this.hostList === null) return;
+    const list = (this.hostList ??= newHostList(this.element));
+    this.attr('hosts', list.details, 'hidden', many ? null : '');
+    const hosts = String(c.reportingHosts);
+    if (list.count.data !== hosts) list.count.data = hosts;
+    const key = many ? JSON.stringify(c.hosts) : '';
+    if (key === this.shownHosts) return;
+    this.shownHosts = key;
+    list.rows.replaceChildren(...(many ? c.hosts.map(hostRow) : []));
   }
 
   private drawSpark(c: Circuit): void {

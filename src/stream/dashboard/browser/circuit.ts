@@ -47,6 +47,21 @@ export type Latency = (typeof LATENCIES)[number];
 /** A circuit's latency figures, in milliseconds. */
 export type Latencies = Record<Latency, number>;
 
+/** One process's row under a fleet circuit's card. */
+export interface HostRow {
+  /** The process's id in the fleet: any string, shown as text only. */
+  readonly host: string;
+  readonly state: CircuitState;
+  readonly requests: number;
+  readonly errorPercent: number;
+  /** Total latency, in milliseconds. */
+  readonly mean: number;
+  readonly p99: number;
+}
+
+/** How many of a fleet's hosts are in each state. */
+export type StateCounts = Record<CircuitState, number>;
+
 /** One circuit on the board. */
 export interface Circuit extends Record<Count, number> {
   /** Any string (`__proto__` included): it keys a Map and reaches the DOM only as text and attribute values. */
@@ -67,6 +82,12 @@ export interface Circuit extends Record<Count, number> {
   run: Latencies;
   /** The sparkline's points, oldest first. */
   readonly spark: SparkPoint[];
+  /** The processes behind the figures: 1 for one process's stream, more for a fleet's. */
+  reportingHosts: number;
+  /** Of a fleet, how many hosts are in each state; `null` for one process's stream. */
+  states: StateCounts | null;
+  /** Of a fleet, a row per host, in the stream's order. */
+  hosts: readonly HostRow[];
 }
 
 /** A point of the sparkline. */
@@ -111,5 +132,8 @@ export function newCircuit(name: string): Circuit {
     total: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
     run: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
     spark: [],
+    reportingHosts: 1,
+    states: null,
+    hosts: [],
   };
 }

@@ -4,7 +4,14 @@
  *
  * A message is parsed JSON: every figure is read as a finite, positive number or 0, whatever the message holds.
  */
-import { type Circuit, COUNTS, isCircuitState, LATENCIES } from './circuit.js';
+import {
+  type Circuit,
+  COUNTS,
+  type HostRow,
+  isCircuitState,
+  LATENCIES,
+  type StateCounts,
+} from './circuit.js';
 import { addPoint } from './spark.js';
 
 /** A parsed message: a JSON object, read by field name. */
@@ -23,9 +30,13 @@ export function mergeCommand(c: Circuit, m: Message): void {
   // The extended message that follows has the same counts, exact latencies and the half-open state: once seen,
   // it alone is drawn, so that nothing flickers between the two.
   if (!c.extended) {
+    // A cluster stream (Turbine's) sums these over its hosts: the Hystrix dashboard divides them by
+    // reportingHosts (hystrixCommand.js), and so does this page.
+    const hosts = Math.max(1, Math.trunc(num(m['reportingHosts'])));
+    c.reportingHosts = hosts;
     c.window = window;
     c.requests = num(m['requestCount']);
-    c.errorPercent = num(m['errorPercentage']);
+    c.errorPercent = Math.round(num(m['errorPercentage']) / hosts);
     c.successes = num(m['rollingCountSuccess']);
     c.shortCircuits = num(m['rollingCountShortCircuited']);
     c.timeouts = num(m['rollingCountTimeout']);
@@ -40,16 +51,16 @@ export function mergeCommand(c: Circuit, m: Message): void {
     const total = object(m['latencyTotal']);
     const run = object(m['latencyExecute']);
     c.total = {
-      mean: num(m['latencyTotal_mean']),
-      p90: num(total['90']),
-      p99: num(total['99']),
-      p99_5: num(total['99.5']),
+      mean: num(m['latencyTotal_mean']) / hosts,
+      p90: num(total['90']) / hosts,
+      p99: num(total['99']) / hosts,
+      p99_5: num(total['99.5']) / hosts,
     };
     c.run = {
-      mean: num(m['latencyExecute_mean']),
-      p90: num(run['90']),
-      p99: num(run['99']),
-      p99_5: num(run['99.5']),
+      mean: num(m['latencyExecute_mean']) / hosts,
+      p90: num(run['90']) / hosts,
+      p99: num(run['99']) / hosts,
+      p99_5: num(run['99.5']) / hosts,
     };
   }
   // One point per message, on the stream's clock.
@@ -87,4 +98,35 @@ export function mergeExtended(c: Circuit, m: Message): void {
     c.total[key] = num(total[key]);
     c.run[key] = num(run[key]);
   }
+  // A fleet's merged message: hosts per state and a row per host.
+  c.reportingHosts = Math.max(1, Math.trunc(num(m['reportingHosts'])));
+  c.states = stateCounts(m['states']);
+  c.hosts = hostRows(m['hosts']);
+}
+
+function stateCounts(v: unknown): StateCounts | null {
+  if (v === null || typeof v !== 'object') return null;
+  const s = v as Message;
+  return { closed: num(s['closed']), open: num(s['open']), 'half-open': num(s['half-open']) };
+}
+
+/** The rows of a fleet's message: those with a string host and a known state, others left out. */
+function hostRows(v: unknown): HostRow[] {
+  if (!Array.isArray(v)) return [];
+  const rows: HostRow[] = [];
+  for (const item of v as unknown[]) {
+    const r = object(item);
+    const host = r['host'];
+    const state = r['state'];
+    if (typeof host !== 'string' || !isCircuitState(state)) continue;
+    rows.push({
+      host,
+      state,
+      requests: num(r['requests']),
+      errorPercent: num(r['errorPercent']),
+      mean: num(r['mean']),
+      p99: num(r['p99']),
+    });
+  }
+  return rows;
 }
