@@ -150,8 +150,7 @@ export class CommandLink implements CircuitFleet {
     // command lately holds one ticket for its next call, or none when the fleet has more processes than the
     // limit has tickets, so that idle processes never starve busy ones.
     const queued = circuit.waiters?.size() ?? 0;
-    const busy =
-      pool.activeCount > 0 || queued > 0 || circuit.metricCollector.requestsAt(now) > 0;
+    const busy = pool.activeCount > 0 || queued > 0 || circuit.metricCollector.requestsAt(now) > 0;
     const ticketsWanted =
       limit === 0
         ? 0
@@ -307,7 +306,8 @@ export class CommandLink implements CircuitFleet {
   awaitFirstAnswer(): void {
     const settings = this.circuit.circuitSettings;
     const tickets = settings.fleetMaxConcurrentRequests > 0 ? 0 : -1;
-    const limiter = settings.fleetMaxRequestsPerSecond > 0 ? (this.leased = new LeasedTokens()) : null;
+    const limiter =
+      settings.fleetMaxRequestsPerSecond > 0 ? (this.leased = new LeasedTokens()) : null;
     this.tickets = tickets;
     this.circuit.setFleetLimits(tickets, limiter);
   }

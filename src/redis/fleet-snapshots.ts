@@ -54,6 +54,11 @@ function parseSnapshot(item: unknown): HostSnapshot | null {
   if (typeof value !== 'object' || value === null) return null;
   const { host, at, messages } = value as Record<string, unknown>;
   if (typeof host !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) return null;
-  if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string')) return null;
-  return { host, at, messages: messages as string[] };
+  if (!Array.isArray(messages)) return null;
+  const texts: string[] = [];
+  for (const m of messages as unknown[]) {
+    if (typeof m !== 'string') return null;
+    texts.push(m);
+  }
+  return { host, at, messages: texts };
 }

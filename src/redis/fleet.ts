@@ -82,6 +82,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   private left = false;
   private leaving: Promise<void> | null = null;
   private lastSnapshot = -Infinity;
+  /** When Redis last answered a sync. */
+  private lastAnswer: number;
   /** Taking a stream snapshot failed: said once. */
   private snapshotFailedSaid = false;
   /** A reply was refused in this episode: said once. */
@@ -101,6 +103,7 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     this.redis = settings.redis;
     this.keys = fleetKeys(settings.prefix, settings.fleet);
     this.snapshots = makeSnapshots(this);
+    this.lastAnswer = hystrix.now();
     this.leaveRegistry = (
       hystrix as unknown as { joinFleet(host: FleetHost): () => void }
     ).joinFleet(this);
@@ -264,7 +267,11 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   }
 
   private async syncOnce(): Promise<void> {
-    if (this.outstanding) return; // Redis has not answered the last one: stay alone until it does.
+    if (this.outstanding) {
+      // Redis has not answered the last sync: nothing more is sent on top of it.
+      this.checkSilence(this.hystrix.now());
+      return;
+    }
     const now = this.hystrix.now();
     const circuits = new Set<CommandLink>();
     for (const circuit of this.hystrix.getCircuits()) {
@@ -293,22 +300,47 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     all.then(settle, settle);
     const outcome = await this.within(all);
     if (this.left) return;
-    const at = this.hystrix.now();
-    if (outcome.kind !== 'answered') {
-      this.enterLocalMode(
-        outcome.kind === 'late'
-          ? `no answer within ${this.syncInterval} ms`
-          : describeError(outcome.error),
-        at,
+    if (outcome.kind === 'failed') {
+      this.enterLocalMode(describeError(outcome.error), this.hystrix.now());
+      return;
+    }
+    if (outcome.kind === 'late') {
+      // A slow answer (a busy server or a busy process) is still the fleet's: applied when it comes. Until it
+      // does, the circuits go on from the fleet's last figures, and alone once that silence lasts.
+      this.checkSilence(this.hystrix.now());
+      all.then(
+        (replies) => {
+          if (!this.left) this.applyAnswer(replies, active, requests);
+        },
+        (error: unknown) => {
+          if (!this.left) this.enterLocalMode(describeError(error), this.hystrix.now());
+        },
       );
       return;
     }
-    const [beat, ...replies] = outcome.replies;
+    this.applyAnswer(outcome.replies, active, requests);
+  }
+
+  /** Goes to local mode when Redis has answered nothing for two sync intervals (a lease lasts three). */
+  private checkSilence(now: number): void {
+    if (now - this.lastAnswer >= this.syncInterval * 2) {
+      this.enterLocalMode(`no answer for ${Math.round(now - this.lastAnswer)} ms`, now);
+    }
+  }
+
+  private applyAnswer(
+    answer: readonly unknown[],
+    active: readonly CommandLink[],
+    requests: readonly SyncRequest[],
+  ): void {
+    const at = this.hystrix.now();
+    const [beat, ...replies] = answer;
     const instances = parseBeatReply(beat);
     if (typeof instances === 'string') {
       this.enterLocalMode(`refused a reply from Redis: ${instances}`, at);
       return;
     }
+    this.lastAnswer = at;
     this.instances = Math.max(1, instances);
     this.leaveLocalMode();
     for (let i = 0; i < active.length; i++) {
@@ -379,7 +411,7 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   }
 
   /** `work` raced with one sync interval on the registry's clock; a rejection is an outcome, never thrown. */
-  private within(work: Promise<readonly unknown[] | unknown>): Promise<Outcome> {
+  private within(work: Promise<unknown>): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       const timer = this.hystrix.clock.setTimeout(() => {
         resolve({ kind: 'late' });

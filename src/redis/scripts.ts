@@ -149,7 +149,7 @@ if rate > 0 then
     end
   end
   local share = want
-  if want + others > capacity then share = math.floor(capacity * want / (want + others)) end
+  if want + others > capacity then share = math.ceil(capacity * want / (want + others)) end
   tokens = math.max(0, math.min(want, share, math.floor(level)))
   level = level - tokens
   redis.call('HSET', KEYS[4], 'level', tostring(level), 'last', last)

@@ -78,10 +78,12 @@ describe('Redis Cluster', () => {
     const both = [a, b];
     const names = ['alpha', 'beta', 'gamma', 'δέλτα {tag}'];
     // The commands' keys fall in different slots, so the test spans the masters.
+    const probe = clients[0];
+    if (probe === undefined) throw new Error('no cluster client');
     const slots = new Set(
       await Promise.all(
         names.map((name) =>
-          clients[0]?.call('CLUSTER', 'KEYSLOT', `hystrix:{cluster-fleet:${keyPart(name)}}:state`),
+          probe.call('CLUSTER', 'KEYSLOT', `hystrix:{cluster-fleet:${keyPart(name)}}:state`),
         ),
       ),
     );
@@ -92,7 +94,8 @@ describe('Redis Cluster', () => {
     };
     for (const name of names) {
       await b.h.do(name, () => Promise.resolve(1));
-      for (let i = 0; i < 3; i++) await a.h.do(name, () => Promise.reject(new Error('x'))).catch(() => 0);
+      for (let i = 0; i < 3; i++)
+        await a.h.do(name, () => Promise.reject(new Error('x'))).catch(() => 0);
     }
     await sync();
     for (const name of names) {
@@ -102,7 +105,10 @@ describe('Redis Cluster', () => {
     await sync();
     for (const name of names) {
       expect(b.h.getCircuit(name).circuit.state).toBe('open');
-      expect(b.h.getCircuit(name).circuit.stats().fleet).toMatchObject({ localMode: false, instances: 2 });
+      expect(b.h.getCircuit(name).circuit.stats().fleet).toMatchObject({
+        localMode: false,
+        instances: 2,
+      });
     }
     // One probe for the fleet, per command.
     for (const m of both) m.clock.advance(1500);
@@ -118,7 +124,10 @@ describe('Redis Cluster', () => {
       for (const m of both) for (let i = 0; i < 4; i++) void m.h.do('gamma', never).catch(() => 0);
       await sync();
     }
-    const inFlight = both.reduce((sum, m) => sum + m.h.getCircuit('gamma').circuit.pool.activeCount, 0);
+    const inFlight = both.reduce(
+      (sum, m) => sum + m.h.getCircuit('gamma').circuit.pool.activeCount,
+      0,
+    );
     expect(inFlight).toBeLessThanOrEqual(4);
     expect(isMaxConcurrency(await a.h.do('gamma', never).catch((e: unknown) => e))).toBe(true);
     // The stream snapshots live under the fleet's own slot.

@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Hystrix, isCircuitOpen, isMaxConcurrency, isRateLimited, type ManualClock } from 'hystrix-ts';
+import {
+  type Hystrix,
+  isCircuitOpen,
+  isMaxConcurrency,
+  isRateLimited,
+  type ManualClock,
+} from 'hystrix-ts';
 import { type Fleet, joinFleet } from 'hystrix-ts/redis';
 import { failOnUnhandled, flushPromises, manualHystrix, never } from '../helpers.js';
 import { RedisServer } from './redis-server.js';
