@@ -79,6 +79,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   /** Redis commands of a sync that has not settled: no new ones are sent on top of them. */
   private outstanding = false;
   private again = false;
+  /** A sync is due on the next turn of the event loop. */
+  private soon = false;
   private left = false;
   private leaving: Promise<void> | null = null;
   private lastSnapshot = -Infinity;
@@ -138,21 +140,25 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
 
   /** {@inheritDoc LinkOwner.syncSoon} */
   syncSoon(): void {
-    if (this.left) return;
-    if (this.running !== null) {
-      this.again = true;
-      return;
-    }
+    if (this.left || this.soon) return;
+    this.soon = true;
     setImmediate(() => {
-      void this.sync();
+      this.soon = false;
+      // Changes seen while a sync is under way are sent by one more, right after it.
+      if (this.running !== null) this.again = true;
+      else void this.runSync();
     });
   }
 
   /** {@inheritDoc Fleet.sync} */
   sync(): Promise<void> {
     if (this.left) return Promise.resolve();
-    // A sync under way may have read the state before this call: another one follows it.
+    // A sync under way may have read the state before this call: a fresh one follows it.
     if (this.running !== null) return this.running.then(() => this.sync());
+    return this.runSync();
+  }
+
+  private runSync(): Promise<void> {
     const run = this.syncOnce().then(
       () => undefined,
       (error: unknown) => {
@@ -164,7 +170,7 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
       this.running = null;
       if (this.again && !this.left) {
         this.again = false;
-        void this.sync();
+        void this.runSync();
       }
     });
     this.running = tracked;

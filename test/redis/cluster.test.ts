@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Hystrix, isCircuitOpen, isMaxConcurrency, type ManualClock } from 'hystrix-ts';
 import { type Fleet, joinFleet, keyPart } from 'hystrix-ts/redis';
 import { failOnUnhandled, manualHystrix, never } from '../helpers.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 failOnUnhandled();
 

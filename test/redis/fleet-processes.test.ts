@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 /**
  * Several processes as one fleet, each a real Node process with its own registry and Redis connection, against

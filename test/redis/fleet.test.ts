@@ -9,7 +9,7 @@ import {
 } from 'hystrix-ts';
 import { type Fleet, joinFleet } from 'hystrix-ts/redis';
 import { failOnUnhandled, flushPromises, manualHystrix, never } from '../helpers.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 failOnUnhandled();
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Hystrix, isCircuitOpen, type ManualClock } from 'hystrix-ts';
 import { type Fleet, joinFleet } from 'hystrix-ts/redis';
 import { failOnUnhandled, flushPromises, manualHystrix } from '../helpers.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../../scripts/redis-server.js';
 
 failOnUnhandled();
 

@@ -1,3 +1,7 @@
+/**
+ * A real redis-server for the fleet tests and the fleet benchmark: Debian's `redis-server` on a free loopback
+ * port, without persistence, that can be killed, paused and restarted.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
