@@ -17,7 +17,8 @@ import { DASHBOARD_STYLE } from './dashboard/style.js';
  * dashboard does: a circle sized by the request rate and coloured by the error percentage, a sparkline of the
  * last two minutes of request rate, the counts by outcome, the error percentage, latency percentiles, the
  * state and the pool. Cards can be filtered by name and sorted by name, error %, volume or latency; both are
- * kept in the URL hash, so that a link reopens the same view.
+ * kept in the URL hash, so that a link reopens the same view. On a fleet's stream, a circuit several processes
+ * report says how many are in its state and lists them under its card.
  *
  * @param streamUrl - the stream's URL, relative to the page (such as `hystrix.stream`). Any string is embedded
  *   safely.

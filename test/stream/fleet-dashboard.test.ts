@@ -93,6 +93,8 @@ function readCard(page: Page, name: string) {
 describe('the dashboard page, live against a fleet stream', () => {
   const clock = new ManualClock(1_700_000_000_000);
   let hosts: { id: string; h: Hystrix }[] = [];
+  /** Two processes that send only HystrixCommand messages for 'legacy', as a plain Hystrix stream would. */
+  const legacy = [manualHystrix().h, manualHystrix().h];
   let server: StreamServer | undefined;
   let page: Page | undefined;
   const errors: string[] = [];
@@ -122,11 +124,28 @@ describe('the dashboard page, live against a fleet stream', () => {
     for (let i = 0; i < 4; i++) await three.go('pay', () => Promise.reject(new Error('down')));
     await three.go('pay', () => 'ok').catch(() => undefined);
     await one.go('ship', () => 'ok');
+    // 50 % and 25 % errors: the merged errorPercentage is 75, which the page divides by the 2 hosts.
+    await legacy[0]!.go('legacy', () => 'ok');
+    await legacy[0]!.go('legacy', () => Promise.reject(new Error('down')));
+    for (let i = 0; i < 3; i++) await legacy[1]!.go('legacy', () => 'ok');
+    await legacy[1]!.go('legacy', () => Promise.reject(new Error('down')));
     await flushPromises();
     // The stream's own registry gives only the clock: the page shows the fleet.
     server = await startStreamServer({
       hystrix: new Hystrix({ clock, logger: new NoopLogger() }),
-      source: { snapshots: () => Promise.resolve(hosts.map((x) => streamSnapshot(x.h, x.id))) },
+      source: {
+        snapshots: () =>
+          Promise.resolve([
+            ...hosts.map((x) => streamSnapshot(x.h, x.id)),
+            ...legacy.map((h, i) => {
+              const s = streamSnapshot(h, `legacy-${i}`);
+              return {
+                ...s,
+                messages: s.messages.filter((m) => m.startsWith('{"type":"HystrixCommand"')),
+              };
+            }),
+          ]),
+      },
     });
   }, 60_000);
 
@@ -173,6 +192,15 @@ describe('the dashboard page, live against a fleet stream', () => {
         list: { hidden: false, open: false, summary: '3 hosts', rows, rowsShown: 0 },
       });
     // One process reports ship: no list at all.
+    // Without extended messages, the page reads the Hystrix message as the Netflix dashboard does.
+    expect(legacy.map((h) => h.getCircuit('legacy').circuit.stats().errorPercent)).toEqual([
+      50, 25,
+    ]);
+    expect(await readCard(page, 'legacy')).toMatchObject({
+      requests: '6',
+      errorPercent: '38',
+      list: null,
+    });
     expect(await readCard(page, 'ship')).toMatchObject({
       state: 'Closed',
       requests: '1',
