@@ -130,8 +130,7 @@ export class MetricExchange {
     const requests = shared.requests + shared.pendingRequests;
     if (requests < settings.requestVolumeThreshold) return HEALTHY;
     if (
-      errorPercent(requests, shared.errors + shared.pendingErrors) >=
-      settings.errorPercentThreshold
+      errorPercent(requests, shared.errors + shared.pendingErrors) >= settings.errorPercentThreshold
     ) {
       return TRIP_THRESHOLDS;
     }
