@@ -93,6 +93,8 @@ const SUFFIXES = {
   state: 'circuit.state',
   errorPercentage: 'error.percentage',
   queue: 'queue.size',
+  fleetLocalMode: 'fleet.local_mode',
+  fleetInstances: 'fleet.instances',
 } as const;
 
 const WHERE = 'registerOpenTelemetry(options)';
@@ -115,7 +117,9 @@ const WHERE = 'registerOpenTelemetry(options)';
  *   `hystrix.executions.limit` (gauge): the concurrency limit; `hystrix.circuit.open` (gauge, 0 or
  *   1); `hystrix.circuit.state` (gauge, attribute `hystrix.circuit.state`: 1 for the current state
  *   of `closed`, `open`, `half-open`, else 0); `hystrix.error.percentage` (gauge, `%`): the rolling
- *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket.
+ *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket; in a fleet
+ *   (`hystrix-ts/redis`) only, `hystrix.fleet.local_mode` (gauge, 0 or 1: the circuit decides alone
+ *   because Redis cannot be reached) and `hystrix.fleet.instances` (gauge): the fleet's live processes.
  *
  * The three counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits
@@ -188,6 +192,18 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     unit: '{call}',
     valueType: ValueType.INT,
   });
+  const fleetLocalMode = meter.createObservableGauge(name(SUFFIXES.fleetLocalMode), {
+    description:
+      'In a fleet (hystrix-ts/redis): 1 while the circuit decides alone because Redis cannot be reached, else 0.',
+    unit: '1',
+    valueType: ValueType.INT,
+  });
+  const fleetInstances = meter.createObservableGauge(name(SUFFIXES.fleetInstances), {
+    description:
+      "In a fleet (hystrix-ts/redis): the fleet's processes seen alive at the last sync.",
+    unit: '{process}',
+    valueType: ValueType.INT,
+  });
   const observables: Observable[] = [
     events,
     requests,
@@ -198,6 +214,8 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     state,
     errorPercentage,
     queue,
+    fleetLocalMode,
+    fleetInstances,
   ];
   // One entry per name, shared by the circuits of that name (flush() makes new ones), so that the
   // totals never go back.
@@ -232,7 +250,12 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
       // The default collector's own figure, the one health is judged on; cheaper than stats().
       result.observe(errorPercentage, circuit.metricCollector.errorPercent(), attributes);
       // The queue's length is public only through stats(), which reads and changes nothing.
-      result.observe(queue, circuit.stats().queueSize, attributes);
+      const stats = circuit.stats();
+      result.observe(queue, stats.queueSize, attributes);
+      if (stats.fleet !== null) {
+        result.observe(fleetLocalMode, stats.fleet.localMode ? 1 : 0, attributes);
+        result.observe(fleetInstances, stats.fleet.instances, attributes);
+      }
     }
   };
 

@@ -277,6 +277,8 @@ describe('counters and histograms', () => {
       hystrix_concurrency_limit: 'gauge',
       hystrix_error_percentage: 'gauge',
       hystrix_queue_size: 'gauge',
+      hystrix_fleet_local_mode: 'gauge',
+      hystrix_fleet_instances: 'gauge',
     });
     expect(handle.metricNames).toEqual([...s.types.keys()]);
     const labelSets = new Set(
@@ -579,7 +581,7 @@ describe('registration', () => {
     await h.go('x', () => 1);
     const s = await scrape(registry);
     expect(valueOf(s, 'hystrix_requests_total', { command: 'x' })).toBe(1);
-    expect(s.types.size).toBe(11);
+    expect(s.types.size).toBe(13);
     // With another prefix, both live on one registry.
     const second = registerPrometheus({ registry, hystrix: other, prefix: 'other_' });
     await other.go('y', () => 1);
@@ -587,7 +589,7 @@ describe('registration', () => {
     expect(valueOf(both, 'other_requests_total', { command: 'y' })).toBe(1);
     expect(select(both, 'other_requests_total', { command: 'x' })).toEqual([]);
     second.unregister();
-    expect((await scrape(registry)).types.size).toBe(11);
+    expect((await scrape(registry)).types.size).toBe(13);
   });
 
   test('without a hystrix option, the default registry is exported', async () => {

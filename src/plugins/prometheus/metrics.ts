@@ -42,6 +42,8 @@ export function createMetrics(
     limit: `${prefix}concurrency_limit`,
     errorPercentage: `${prefix}error_percentage`,
     queue: `${prefix}queue_size`,
+    fleetLocalMode: `${prefix}fleet_local_mode`,
+    fleetInstances: `${prefix}fleet_instances`,
   };
   // Checked before anything is created, so that a clash leaves the registry as it was.
   for (const taken of Object.values(name)) {
@@ -179,19 +181,41 @@ export function createMetrics(
         (c) => c.stats().queueSize,
       ),
     ],
+    [
+      name.fleetLocalMode,
+      circuitGauge(
+        hystrix,
+        name.fleetLocalMode,
+        'In a fleet (hystrix-ts/redis): 1 while the circuit decides alone because Redis cannot be reached, else 0.',
+        (c) => {
+          const fleet = c.stats().fleet;
+          return fleet === null ? null : fleet.localMode ? 1 : 0;
+        },
+      ),
+    ],
+    [
+      name.fleetInstances,
+      circuitGauge(
+        hystrix,
+        name.fleetInstances,
+        "In a fleet (hystrix-ts/redis): the fleet's processes seen alive at the last sync.",
+        (c) => c.stats().fleet?.instances ?? null,
+      ),
+    ],
   ];
   return { events, requests, slowCalls, runDuration, totalDuration, registered };
 }
 
 /**
  * A gauge by command, filled from the circuits on each scrape, so that a circuit forgotten by flush()
- * disappears and nothing needs updating between scrapes.
+ * disappears and nothing needs updating between scrapes. A circuit the figure does not apply to (null) has no
+ * sample.
  */
 function circuitGauge(
   hystrix: Hystrix,
   metricName: string,
   help: string,
-  read: (circuit: CircuitBreaker) => number,
+  read: (circuit: CircuitBreaker) => number | null,
 ): Gauge<'command'> {
   const metric: Gauge<'command'> = new Gauge<'command'>({
     name: metricName,
@@ -200,8 +224,10 @@ function circuitGauge(
     registers: [],
     collect: () => {
       metric.reset();
-      for (const circuit of hystrix.getCircuits())
-        metric.set({ command: circuit.name }, read(circuit));
+      for (const circuit of hystrix.getCircuits()) {
+        const value = read(circuit);
+        if (value !== null) metric.set({ command: circuit.name }, value);
+      }
     },
   });
   return metric;
