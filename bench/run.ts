@@ -17,6 +17,7 @@ import {
   timeouts,
 } from './scenarios.js';
 import { VARIANTS } from './variants.js';
+import { fleet } from './fleet.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -92,6 +93,12 @@ log('idle circuits...');
 const idles = await idle(LIBRARY, scale);
 log(`heap retained after ${scale.retainedCalls.toLocaleString('en-US')} calls...`);
 const kept = await retained(LIBRARY, scale);
+log('fleet mode on Redis...');
+const fleetFigures = await fleet({
+  rounds: scale.rounds,
+  calls: scale.calls(200),
+  seconds: quick ? 2 : 5,
+});
 
 const cpu = cpus();
 const out: string[] = [];
@@ -243,6 +250,41 @@ targets.push([
   // Judged on absolute growth across nine times more calls: the collector's own noise is tens of KB.
   keptH.late - keptH.early < 256 * 1024,
 ]);
+const fleetOverhead = fleetFigures.joined / fleetFigures.local - 1;
+const fleetCommands = fleetFigures.rates.map((r) => r.commands);
+const fleetSpread = Math.max(...fleetCommands) / Math.max(1e-9, Math.min(...fleetCommands));
+targets.push([
+  'fleet: a call of a joined registry',
+  'within 10 %',
+  `${fmt(fleetFigures.joined)} ns vs ${fmt(fleetFigures.local)} ns (${(fleetOverhead * 100).toFixed(1)} %)`,
+  fleetOverhead <= 0.1,
+]);
+targets.push([
+  'fleet: Redis commands a second, 1k vs 100k calls a second',
+  'the same',
+  fleetFigures.rates.map((r) => fmt(r.commands, 1)).join(' vs '),
+  fleetSpread <= 1.2,
+]);
+out.push('## Fleet mode (`hystrix-ts/redis`)', '');
+out.push(
+  `One registry joined to a fleet on a local redis-server (sync interval ${fleetFigures.syncInterval} ms, one ` +
+    'command), against one that is not: the sequential call, and the Redis commands the process sent a second ' +
+    'while calling at a low and a high rate (the rate reached is what this machine gave).',
+  '',
+);
+out.push(line(['figure', 'value']));
+out.push(line(['---', '---:']));
+out.push(line(['sequential call, not joined, ns', fmt(fleetFigures.local)]));
+out.push(line(['sequential call, joined, ns', fmt(fleetFigures.joined)]));
+for (const r of fleetFigures.rates) {
+  out.push(
+    line([
+      `Redis commands a second at ${fmt(r.target)} calls a second (reached ${fmt(r.reached)})`,
+      fmt(r.commands, 1),
+    ]),
+  );
+}
+out.push('');
 out.push('## Targets', '');
 out.push(line(['figure', 'target', 'hystrix-ts', 'met']));
 out.push(line(['---', '---', '---:', '---']));

@@ -66,9 +66,11 @@ describe("a fleet's views", () => {
     for (const m of members) await m.fleet.sync();
     const viewer = manualHystrix();
     registries.push(viewer.h);
+    const first = members[0];
+    if (first === undefined) throw new Error('no member');
     const stream = await startStreamServer({
       hystrix: viewer.h,
-      source: members[0]?.fleet.snapshots,
+      source: first.fleet.snapshots,
       interval: 1000,
     });
     try {
