@@ -60,7 +60,9 @@ declare const ATTR_STATE = 'hystrix.circuit.state';
  *   `hystrix.executions.limit` (gauge): the concurrency limit; `hystrix.circuit.open` (gauge, 0 or
  *   1); `hystrix.circuit.state` (gauge, attribute `hystrix.circuit.state`: 1 for the current state
  *   of `closed`, `open`, `half-open`, else 0); `hystrix.error.percentage` (gauge, `%`): the rolling
- *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket.
+ *   error percentage; `hystrix.queue.size` (gauge, `{call}`): calls waiting for a ticket; in a fleet
+ *   (`hystrix-ts/redis`) only, `hystrix.fleet.local_mode` (gauge, 0 or 1: the circuit decides alone
+ *   because Redis cannot be reached) and `hystrix.fleet.instances` (gauge): the fleet's live processes.
  *
  * The three counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits

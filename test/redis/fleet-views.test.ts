@@ -60,7 +60,8 @@ describe("a fleet's views", () => {
       for (let k = 0; k <= i; k++) await m.h.do('inventory', () => Promise.resolve(k));
       await m.h.do('inventory', () => Promise.reject(new Error('x'))).catch(() => 0);
     }
-    // A stream interval later each process publishes its snapshot with its heartbeat.
+    // Each process hears from the fleet, then a stream interval later publishes its snapshot with its heartbeat.
+    for (const m of members) await m.fleet.sync();
     for (const m of members) m.clock.advance(1000);
     await flushPromises();
     for (const m of members) await m.fleet.sync();
@@ -90,6 +91,15 @@ describe("a fleet's views", () => {
         rollingCountFailure: 3,
       });
       connection.close();
+      // The page's extended stream: the hosts' fleet parts, merged.
+      const extended = await openStream(`${stream.url}/hystrix.stream?extended=true`);
+      await extended.waitForData(4);
+      const circuit = extended.data
+        .map((d) => JSON.parse(d) as Record<string, unknown>)
+        .find((m) => m['type'] === 'HystrixTsCircuit');
+      expect(circuit).toMatchObject({ name: 'inventory', reportingHosts: 3, requests: 9 });
+      expect(circuit?.['fleet']).toMatchObject({ fleet: 'views', localMode: false, instances: 3 });
+      extended.close();
     } finally {
       await stream.close();
     }
