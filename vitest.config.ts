@@ -13,6 +13,14 @@ export default defineConfig({
         find: /^hystrix-ts\/internal$/,
         replacement: fileURLToPath(new URL('./src/internal.ts', import.meta.url)),
       },
+      {
+        find: /^hystrix-ts\/fetch$/,
+        replacement: fileURLToPath(new URL('./src/plugins/fetch.ts', import.meta.url)),
+      },
+      {
+        find: /^hystrix-ts\/undici$/,
+        replacement: fileURLToPath(new URL('./src/plugins/undici.ts', import.meta.url)),
+      },
     ],
   },
   test: {
