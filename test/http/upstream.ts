@@ -42,9 +42,12 @@ export async function startUpstream(): Promise<Upstream> {
       socketClosed: false,
     };
     seen.push(entry);
-    req.socket.once('close', () => {
+    const closed = (): void => {
       entry.socketClosed = true;
-    });
+    };
+    // Until the answer is sent: a kept-alive socket serves many requests, and must not gather a listener each.
+    req.socket.once('close', closed);
+    res.once('finish', () => req.socket.off('close', closed));
     respond(url, req, res);
   });
   server.on('connection', (socket) => {
@@ -90,7 +93,7 @@ function respond(url: URL, req: IncomingMessage, res: ServerResponse): void {
     res.write('partial');
   } else if (path === '/slow') {
     const timer = setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms') ?? '50'));
-    req.socket.once('close', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer));
   } else if (path === '/reset') {
     req.socket.destroy();
   } else {
