@@ -10,9 +10,10 @@ import { isResponse } from './response-body.js';
 
 /**
  * Where the caller's handler stands: nothing sent yet but the start (the command decides what it gets),
- * receiving the upstream's own answer, or done.
+ * receiving the upstream's own answer, receiving the fallback's, or done. Only while forwarding do the
+ * upstream's events reach the caller: a failure left for the fallback is drained unseen.
  */
-type CallerSide = 'waiting' | 'forwarding' | 'ended';
+type CallerSide = 'waiting' | 'forwarding' | 'replaying' | 'ended';
 
 /** What a run settled with when the upstream's answer passed through as a bad request. */
 const PASSED_THROUGH: unique symbol = Symbol('passed through');
@@ -30,8 +31,6 @@ export class InterceptedRequest implements Dispatcher.DispatchHandler {
   private upstream: Dispatcher.DispatchController | null = null;
   private ctx: RunContext | null = null;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
-  /** Whether the upstream's answer is a failure left for the fallback: its body is dropped. */
-  private discarding = false;
 
   constructor(
     private readonly policy: HttpPolicy,
@@ -132,7 +131,6 @@ export class InterceptedRequest implements Dispatcher.DispatchHandler {
       );
       const error = new HttpStatusError(call.command, statusCode, statusMessage ?? '', retryAfter);
       if (this.policy.fallback !== null) {
-        this.discarding = true;
         this.settleRun(error);
         return;
       }
@@ -158,13 +156,12 @@ export class InterceptedRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.side === 'forwarding' && !this.discarding)
-      this.handler.onResponseData?.(this.caller, chunk);
+    if (this.side === 'forwarding') this.handler.onResponseData?.(this.caller, chunk);
   }
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
     this.settleRun();
-    if (this.side !== 'forwarding' || this.discarding) return;
+    if (this.side !== 'forwarding') return;
     this.side = 'ended';
     this.handler.onResponseEnd?.(this.caller, trailers);
   }
@@ -180,7 +177,7 @@ export class InterceptedRequest implements Dispatcher.DispatchHandler {
   private commandResolved(value: unknown): void {
     if (this.side !== 'waiting') return;
     if (isResponse(value)) {
-      this.side = 'forwarding';
+      this.side = 'replaying';
       this.replay(value).then(undefined, (error: unknown) => this.endWithError(error));
       return;
     }
@@ -209,7 +206,7 @@ export class InterceptedRequest implements Dispatcher.DispatchHandler {
     });
     const body = Buffer.from(await response.arrayBuffer());
     const caller = this.caller;
-    if (this.side !== 'forwarding') return;
+    if (this.side !== 'replaying') return;
     if (caller.aborted) {
       this.endWithError(caller.reason);
       return;
