@@ -12,12 +12,7 @@ import {
   fetch as undiciFetch,
 } from 'undici';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  ErrTimeout,
-  type Hystrix,
-  isTimeout,
-  type ManualClock,
-} from '../../src/index.js';
+import { ErrTimeout, type Hystrix, isTimeout, type ManualClock } from '../../src/index.js';
 import {
   createInterceptor,
   type InterceptorOptions,
