@@ -11,8 +11,8 @@ export default defineConfig({
     statsd: 'src/plugins/statsd.ts',
     graphite: 'src/plugins/graphite.ts',
     opentelemetry: 'src/plugins/opentelemetry.ts',
-    fetch: 'src/plugins/fetch.ts',
-    undici: 'src/plugins/undici.ts',
+    fetch: 'src/http/fetch.ts',
+    undici: 'src/http/undici.ts',
   },
   format: ['esm', 'cjs'],
   // Members tagged @internal are for the package's own modules: they are left out of the published types.

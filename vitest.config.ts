@@ -15,11 +15,11 @@ export default defineConfig({
       },
       {
         find: /^hystrix-ts\/fetch$/,
-        replacement: fileURLToPath(new URL('./src/plugins/fetch.ts', import.meta.url)),
+        replacement: fileURLToPath(new URL('./src/http/fetch.ts', import.meta.url)),
       },
       {
         find: /^hystrix-ts\/undici$/,
-        replacement: fileURLToPath(new URL('./src/plugins/undici.ts', import.meta.url)),
+        replacement: fileURLToPath(new URL('./src/http/undici.ts', import.meta.url)),
       },
     ],
   },

@@ -17,7 +17,7 @@ import {
   timeouts,
 } from './scenarios.js';
 import { VARIANTS } from './variants.js';
-import { type HttpFigures, httpOverhead } from './http.js';
+import { type HttpFigures, httpOverhead } from './fetch-overhead.js';
 
 const quick = process.argv.includes('--quick');
 

@@ -19,7 +19,7 @@ import {
   HttpStatusError,
   isHttpStatusError,
   isRetryAfterError,
-} from '../../src/plugins/fetch.js';
+} from '../../src/http/fetch.js';
 import { failOnUnhandled, manualHystrix, rejectionOf, until } from '../helpers.js';
 import { recordEvents } from './events.js';
 import { ownAgent, startUpstream, type Upstream } from './upstream.js';

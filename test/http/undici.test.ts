@@ -18,7 +18,7 @@ import {
   type InterceptorOptions,
   isHttpStatusError,
   isRetryAfterError,
-} from '../../src/plugins/undici.js';
+} from '../../src/http/undici.js';
 import { failOnUnhandled, manualHystrix, rejectionOf, until } from '../helpers.js';
 import { recordEvents } from './events.js';
 import { startUpstream, type Upstream } from './upstream.js';

@@ -1,6 +1,6 @@
 import { defaultHystrix, type FallbackTrigger, type Hystrix } from 'hystrix-ts';
 import { checkFunction, checkInteger, describeValue } from 'hystrix-ts/internal';
-import { checkHystrixOption, checkOptionsObject } from '../shared/option-checks.js';
+import { checkHystrixOption, checkOptionsObject } from '../../plugins/shared/option-checks.js';
 import { RetryAfterError } from './errors.js';
 import { retryAfterMs } from './retry-after.js';
 import { RetryAfterGate } from './retry-after-gate.js';

@@ -6,15 +6,15 @@
  * @module hystrix-ts/fetch
  */
 import { describeValue } from 'hystrix-ts/internal';
-import { HttpPolicy, type HttpCommandOptions } from './http/http-policy.js';
-import { checkBaseFetch, ProtectedFetch } from './http/protected-fetch.js';
+import { HttpPolicy, type HttpCommandOptions } from './outbound/http-policy.js';
+import { checkBaseFetch, ProtectedFetch } from './outbound/protected-fetch.js';
 
 export {
   HttpStatusError,
   isHttpStatusError,
   isRetryAfterError,
   RetryAfterError,
-} from './http/errors.js';
+} from './outbound/errors.js';
 export {
   type CommandNamer,
   defaultCommandName,
@@ -22,8 +22,8 @@ export {
   type HttpCommandOptions,
   type HttpFallback,
   type HttpRequestInfo,
-} from './http/http-policy.js';
-export { defaultIsFailureStatus } from './http/status-verdict.js';
+} from './outbound/http-policy.js';
+export { defaultIsFailureStatus } from './outbound/status-verdict.js';
 
 /** Options of {@link createFetch}. */
 export interface CreateFetchOptions extends HttpCommandOptions {

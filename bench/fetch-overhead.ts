@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type * as FetchModule from '../src/plugins/fetch.js';
+import type * as FetchModule from '../src/http/fetch.js';
 import { median, nowNs, yieldLoop } from './harness.js';
 import { hystrix } from './variants.js';
 

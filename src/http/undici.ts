@@ -8,15 +8,15 @@
  */
 import { describeValue } from 'hystrix-ts/internal';
 import type { Dispatcher } from 'undici';
-import { HttpPolicy, type HttpCommandOptions } from './http/http-policy.js';
-import { InterceptedRequest } from './http/intercepted-request.js';
+import { HttpPolicy, type HttpCommandOptions } from './outbound/http-policy.js';
+import { InterceptedRequest } from './outbound/intercepted-request.js';
 
 export {
   HttpStatusError,
   isHttpStatusError,
   isRetryAfterError,
   RetryAfterError,
-} from './http/errors.js';
+} from './outbound/errors.js';
 export {
   type CommandNamer,
   defaultCommandName,
@@ -24,8 +24,8 @@ export {
   type HttpCommandOptions,
   type HttpFallback,
   type HttpRequestInfo,
-} from './http/http-policy.js';
-export { defaultIsFailureStatus } from './http/status-verdict.js';
+} from './outbound/http-policy.js';
+export { defaultIsFailureStatus } from './outbound/status-verdict.js';
 
 /** Options of {@link createInterceptor}. */
 export interface InterceptorOptions extends HttpCommandOptions {
