@@ -203,6 +203,33 @@ describe('network failures, timeouts and aborts', () => {
     expect(events).toEqual([`${command} success`, `${command} timeout`]);
   });
 
+  test("after the headers, the caller's signal still aborts the body", async () => {
+    const controller = new AbortController();
+    const res = await protectedFetch()(`${upstream.origin}/hang-body`, {
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const body = res.text();
+    controller.abort();
+    expect((await rejectionOf(body)) as Error).toMatchObject({ name: 'AbortError' });
+    await until(() => upstream.seen[0]!.socketClosed);
+    expect(events).toEqual([`${command} success`]);
+  });
+
+  test('a timeout with a fallback: the fallback answers, the request is still aborted', async () => {
+    h.configureCommand(command, { timeout: 1000 });
+    const call = protectedFetch({ fallback: () => new Response('later', { status: 503 }) })(
+      `${upstream.origin}/hang`,
+    );
+    await until(() => upstream.seen.length === 1);
+    clock.advance(1000);
+    const res = await call;
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('later');
+    await until(() => upstream.seen[0]!.socketClosed);
+    expect(events).toEqual([`${command} timeout/fallback-success`]);
+  });
+
   test('bufferBody keeps status, headers, url and body', async () => {
     const res = await protectedFetch({ bufferBody: true })(`${upstream.origin}/echo`, {
       method: 'PUT',
