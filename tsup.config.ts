@@ -12,6 +12,8 @@ export default defineConfig({
     graphite: 'src/plugins/graphite.ts',
     opentelemetry: 'src/plugins/opentelemetry.ts',
     redis: 'src/redis/index.ts',
+    fetch: 'src/http/fetch.ts',
+    undici: 'src/http/undici.ts',
   },
   format: ['esm', 'cjs'],
   // Members tagged @internal are for the package's own modules: they are left out of the published types.
@@ -32,5 +34,6 @@ export default defineConfig({
     'hot-shots',
     '@opentelemetry/api',
     'ioredis',
+    'undici',
   ],
 });

@@ -21,6 +21,14 @@ export default defineConfig({
         find: /^hystrix-ts\/redis$/,
         replacement: fileURLToPath(new URL('./src/redis/index.ts', import.meta.url)),
       },
+      {
+        find: /^hystrix-ts\/fetch$/,
+        replacement: fileURLToPath(new URL('./src/http/fetch.ts', import.meta.url)),
+      },
+      {
+        find: /^hystrix-ts\/undici$/,
+        replacement: fileURLToPath(new URL('./src/http/undici.ts', import.meta.url)),
+      },
     ],
   },
   test: {

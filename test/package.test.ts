@@ -191,6 +191,44 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
     values: ['ATTR_COMMAND', 'ATTR_EVENT', 'ATTR_STATE', 'registerOpenTelemetry'],
     types: ['OpenTelemetryExport', 'OpenTelemetryOptions'],
   },
+  './fetch': {
+    values: [
+      'HttpStatusError',
+      'RetryAfterError',
+      'createFetch',
+      'defaultCommandName',
+      'defaultIsFailureStatus',
+      'isHttpStatusError',
+      'isRetryAfterError',
+    ],
+    types: [
+      'CommandNamer',
+      'CreateFetchOptions',
+      'HttpCall',
+      'HttpCommandOptions',
+      'HttpFallback',
+      'HttpRequestInfo',
+    ],
+  },
+  './undici': {
+    values: [
+      'HttpStatusError',
+      'RetryAfterError',
+      'createInterceptor',
+      'defaultCommandName',
+      'defaultIsFailureStatus',
+      'isHttpStatusError',
+      'isRetryAfterError',
+    ],
+    types: [
+      'CommandNamer',
+      'HttpCall',
+      'HttpCommandOptions',
+      'HttpFallback',
+      'HttpRequestInfo',
+      'InterceptorOptions',
+    ],
+  },
 };
 
 /**
@@ -437,6 +475,15 @@ describe('the built package', () => {
       expect(code).toMatch(new RegExp(`from ["']${lib.replace('/', '\\/')}["']`));
       expect(code).toMatch(/from ["']hystrix-ts["']/);
       expect(code).not.toMatch(/class Hystrix\b/);
+    }
+  });
+
+  test('the HTTP clients load neither undici nor a second core: undici is only a type to them', () => {
+    for (const file of ['dist/fetch.js', 'dist/undici.js', 'dist/fetch.cjs', 'dist/undici.cjs']) {
+      const code = readFileSync(file, 'utf8');
+      expect(code, file).toMatch(/(from |require\()["']hystrix-ts["']/);
+      expect(code, file).not.toMatch(/["']undici["']/);
+      expect(code, file).not.toMatch(/class Hystrix\b/);
     }
   });
 

@@ -16,12 +16,15 @@ import {
   ManualClock,
   type Settings,
 } from 'hystrix-ts';
+import { Agent, type Dispatcher } from 'undici';
+import { createFetch, type HttpStatusError, isHttpStatusError } from 'hystrix-ts/fetch';
 import { registerGraphite } from 'hystrix-ts/graphite';
 import { registerOpenTelemetry } from 'hystrix-ts/opentelemetry';
 import { registerPrometheus } from 'hystrix-ts/prometheus';
 import { RollingNumber } from 'hystrix-ts/rolling';
 import { registerDogStatsd, registerStatsd } from 'hystrix-ts/statsd';
 import { HystrixStream, startStreamServer } from 'hystrix-ts/stream';
+import { createInterceptor } from 'hystrix-ts/undici';
 import { type Equal, type Expect, use } from './equal.js';
 
 declare const id: string;
@@ -124,4 +127,25 @@ export async function exports(): Promise<void> {
     interval: 10_000,
   });
   await graphite.unregister();
+}
+
+export async function httpClients(): Promise<void> {
+  const api = createFetch({
+    routes: ['/users/:id'],
+    fallback: (error, call) => {
+      const status = isHttpStatusError(error) ? error.status : 0;
+      return new Response(JSON.stringify({ command: call.command, status }), { status: 200 });
+    },
+  });
+  const res = await api('https://api.example.com/users/42', { method: 'GET' });
+  const agent = new Agent().compose(createInterceptor({ routes: ['/users/:id'], coverBody: true }));
+  type Checks = [
+    Expect<Equal<typeof api, typeof fetch>>,
+    Expect<Equal<typeof res, Response>>,
+    Expect<Equal<HttpStatusError['retryAfter'], number | undefined>>,
+    Expect<Equal<typeof agent, Dispatcher.ComposedDispatcher>>,
+  ];
+  const checks: Checks | undefined = undefined;
+  use(checks, res);
+  await agent.close();
 }

@@ -6,6 +6,7 @@ const MEMBER_KINDS = {
   clock: 'object',
   now: 'function',
   getCircuits: 'function',
+  do: 'function',
 } as const;
 
 /** A member of `Hystrix` an export uses besides `metricCollectors.register`, which they all use. */
