@@ -11,6 +11,8 @@ export default defineConfig({
     statsd: 'src/plugins/statsd.ts',
     graphite: 'src/plugins/graphite.ts',
     opentelemetry: 'src/plugins/opentelemetry.ts',
+    express: 'src/http/express.ts',
+    fastify: 'src/http/fastify.ts',
   },
   format: ['esm', 'cjs'],
   // Members tagged @internal are for the package's own modules: they are left out of the published types.
@@ -23,5 +25,13 @@ export default defineConfig({
   treeshake: true,
   // Subpath modules import the core by the package's own name, so that one process holds one copy of it;
   // integrations are optional peer dependencies, never bundled.
-  external: ['hystrix-ts', 'hystrix-ts/internal', 'prom-client', 'hot-shots', '@opentelemetry/api'],
+  external: [
+    'hystrix-ts',
+    'hystrix-ts/internal',
+    'prom-client',
+    'hot-shots',
+    '@opentelemetry/api',
+    'express',
+    'fastify',
+  ],
 });

@@ -16,6 +16,7 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
+import { type HttpRow, httpOverhead } from './http.js';
 import { VARIANTS } from './variants.js';
 
 const quick = process.argv.includes('--quick');
@@ -92,6 +93,12 @@ log('idle circuits...');
 const idles = await idle(LIBRARY, scale);
 log(`heap retained after ${scale.retainedCalls.toLocaleString('en-US')} calls...`);
 const kept = await retained(LIBRARY, scale);
+// Seconds of load a measure: left out of a quick run.
+let http: HttpRow | undefined;
+if (!quick) {
+  log('HTTP routes, bare and protected (Express, Fastify)...');
+  http = await httpOverhead(5, 3);
+}
 
 const cpu = cpus();
 const out: string[] = [];
@@ -182,6 +189,40 @@ out.push(
   ]),
 );
 out.push('');
+
+if (http !== undefined) {
+  out.push('## A protected route', '');
+  out.push(
+    'A route that answers `hello`, bare and protected (`hystrix-ts/express` `protect()`, the `hystrix-ts/fastify` ' +
+      'plugin; limits high enough that nothing is shed), under autocannon (32 connections, 5 s, loopback, in ' +
+      'the same process as the server); the median of 3 rounds by the protected/bare ratio.',
+    '',
+  );
+  out.push(
+    line([
+      'framework',
+      'bare req/s',
+      'protected req/s',
+      'protected / bare',
+      'p50 / p99 ms, bare',
+      'p50 / p99 ms, protected',
+    ]),
+  );
+  out.push(line(['---', '---:', '---:', '---:', '---:', '---:']));
+  for (const [framework, figures] of http) {
+    out.push(
+      line([
+        framework,
+        fmt(figures.bare.requestsPerSecond),
+        fmt(figures.protected.requestsPerSecond),
+        (figures.protected.requestsPerSecond / figures.bare.requestsPerSecond).toFixed(2),
+        `${figures.bare.p50} / ${figures.bare.p99}`,
+        `${figures.protected.p50} / ${figures.protected.p99}`,
+      ]),
+    );
+  }
+  out.push('');
+}
 
 // Targets, from the same run.
 const h = (row: Row): number | undefined => row.get('hystrix-ts');
