@@ -108,13 +108,14 @@ export function protect(options: ProtectOptions = {}): ProtectHandler {
       configured.add(name);
       hystrix.configureCommand(name, settings);
     }
-    protectResponse(hystrix, name, { req, next }, res, express);
+    protectResponse(hystrix, name, { req, res, next }, res, express);
   };
   return middleware as ProtectHandler;
 }
 
 interface ExpressRequest {
   readonly req: Request;
+  readonly res: Response;
   readonly next: NextFunction;
 }
 
@@ -123,17 +124,15 @@ const express: Framework<ExpressRequest> = {
     req.hystrix = context;
     next();
   },
-  answer({ req }, answer: ShedAnswer) {
-    const res = req.res;
-    if (res === undefined) return;
+  answer({ res }, answer: ShedAnswer) {
     res.statusCode = answer.status;
     if (answer.retryAfter !== undefined) res.setHeader('Retry-After', String(answer.retryAfter));
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.end(answer.body);
   },
-  abandon({ req }) {
-    req.res?.destroy();
+  abandon({ res }) {
+    res.destroy();
   },
   fail({ next }, error) {
     next(error);
