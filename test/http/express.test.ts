@@ -149,6 +149,21 @@ describe('protect(): outcomes', () => {
     expect(stats(t, 'POST /api/orders/:id').successes).toBe(1);
   });
 
+  test('a slow handler within its timeout is a success, its latency measured and counted as slow', async () => {
+    const t = await start((t) => {
+      t.app.get('/slow', protect({ hystrix: t.h, timeout: 500, slowCallDuration: 100 }), held(t));
+    });
+    const pending = get(t.base, '/slow');
+    await until(() => t.held.length === 1);
+    t.clock.advance(300);
+    t.held[0]!.resolve(undefined);
+    expect(answered(await pending).status).toBe(200);
+    const s = stats(t, 'GET /slow');
+    expect([s.successes, s.timeouts, s.slowCalls]).toEqual([1, 0, 1]);
+    expect(s.runLatency.p100).toBeGreaterThanOrEqual(300);
+    expect(t.signals[0]!.aborted).toBe(false);
+  });
+
   test('past the timeout: 504, the handler signal aborts with the timeout, the outcome is a timeout', async () => {
     const t = await start((t) => {
       t.app.get('/slow', protect({ hystrix: t.h, timeout: 200 }), held(t));
