@@ -14,6 +14,8 @@ export default defineConfig({
     redis: 'src/redis/index.ts',
     fetch: 'src/http/fetch.ts',
     undici: 'src/http/undici.ts',
+    express: 'src/http/express.ts',
+    fastify: 'src/http/fastify.ts',
   },
   format: ['esm', 'cjs'],
   // Members tagged @internal are for the package's own modules: they are left out of the published types.
@@ -35,5 +37,7 @@ export default defineConfig({
     '@opentelemetry/api',
     'ioredis',
     'undici',
+    'express',
+    'fastify',
   ],
 });

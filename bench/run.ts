@@ -16,9 +16,10 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
+import { type HttpRow, httpOverhead as routeOverhead } from './http.js';
 import { VARIANTS } from './variants.js';
 import { fleet } from './fleet.js';
-import { type HttpFigures, httpOverhead } from './fetch-overhead.js';
+import { type HttpFigures, httpOverhead as fetchOverhead } from './fetch-overhead.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -102,9 +103,12 @@ const fleetFigures = await fleet({
 });
 // Real requests take seconds to measure: full runs only.
 let http: HttpFigures | undefined;
+let routes: HttpRow | undefined;
 if (!quick) {
   log('createFetch over bare fetch, local server...');
-  http = await httpOverhead(scale.rounds, 2_000);
+  http = await fetchOverhead(scale.rounds, 2_000);
+  log('HTTP routes, bare and protected (Express, Fastify)...');
+  routes = await routeOverhead(5, 3);
 }
 
 const cpu = cpus();
@@ -196,6 +200,40 @@ out.push(
   ]),
 );
 out.push('');
+
+if (routes !== undefined) {
+  out.push('## A protected route', '');
+  out.push(
+    'A route that answers `hello`, bare and protected (`hystrix-ts/express` `protect()`, the `hystrix-ts/fastify` ' +
+      'plugin; limits high enough that nothing is shed), under autocannon (32 connections, 5 s, loopback, in ' +
+      'the same process as the server); the median of 3 rounds by the protected/bare ratio.',
+    '',
+  );
+  out.push(
+    line([
+      'framework',
+      'bare req/s',
+      'protected req/s',
+      'protected / bare',
+      'p50 / p99 ms, bare',
+      'p50 / p99 ms, protected',
+    ]),
+  );
+  out.push(line(['---', '---:', '---:', '---:', '---:', '---:']));
+  for (const [framework, figures] of routes) {
+    out.push(
+      line([
+        framework,
+        fmt(figures.bare.requestsPerSecond),
+        fmt(figures.protected.requestsPerSecond),
+        (figures.protected.requestsPerSecond / figures.bare.requestsPerSecond).toFixed(2),
+        `${figures.bare.p50} / ${figures.bare.p99}`,
+        `${figures.protected.p50} / ${figures.protected.p99}`,
+      ]),
+    );
+  }
+  out.push('');
+}
 
 // Targets, from the same run.
 const h = (row: Row): number | undefined => row.get('hystrix-ts');

@@ -109,6 +109,8 @@ beforeAll(async () => {
   // The integrations are optional peers: a consumer that uses them installs them; these are the repository's.
   for (const peer of Object.keys(manifest.peerDependencies)) link(peer);
   link('@types/node');
+  // Express ships no types: a TypeScript consumer of hystrix-ts/express has these, as for any Express app.
+  link('@types/express');
 }, 180_000);
 
 afterAll(() => {

@@ -187,6 +187,14 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
     ],
     types: ['GraphiteExport', 'GraphiteOptions'],
   },
+  './express': {
+    values: ['CLIENT_CLOSED', 'protect'],
+    types: ['ProtectHandler', 'ProtectOptions', 'RouteProtection'],
+  },
+  './fastify': {
+    values: ['CLIENT_CLOSED', 'hystrixFastify'],
+    types: ['HystrixFastifyOptions', 'HystrixFastifyPlugin', 'RouteProtection'],
+  },
   './opentelemetry': {
     values: ['ATTR_COMMAND', 'ATTR_EVENT', 'ATTR_STATE', 'registerOpenTelemetry'],
     types: ['OpenTelemetryExport', 'OpenTelemetryOptions'],
@@ -416,6 +424,20 @@ describe('the built package', () => {
       expect(root.types).toContain(name);
       expect(root.values).not.toContain(name);
     }
+  });
+
+  test('the route subpaths share one CLIENT_CLOSED, in ESM and CommonJS alike', async () => {
+    const out = await node([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+       import { CLIENT_CLOSED as e } from 'hystrix-ts/express';
+       import { CLIENT_CLOSED as f } from 'hystrix-ts/fastify';
+       const require = createRequire(import.meta.url);
+       const c = require('hystrix-ts/express').CLIENT_CLOSED;
+       console.log(JSON.stringify([e === f, e === c, e.message]));`,
+    ]);
+    expect(JSON.parse(out)).toEqual([true, true, 'the client closed the connection']);
   });
 
   test('every subpath loads with import and require, and shares the one copy of the core', async () => {
