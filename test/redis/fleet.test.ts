@@ -242,3 +242,57 @@ describe('fleet limits', () => {
     expect(limited).toBe(40 * 4 * 20 - admitted);
   });
 });
+
+describe('forcing fleet-wide', () => {
+  it('forces a command open and closed for every process, and lifts it for all', async () => {
+    const ms = await members(2, { requestVolumeThreshold: 2 });
+    const [a, b] = ms as [Member, Member];
+    await touch(ms);
+    await a.fleet.forceOpen('dep', true);
+    // Applied here at once, and by the others at their next sync.
+    expect(a.h.getCircuit('dep').circuit.state).toBe('open');
+    await syncAll(ms);
+    expect(isCircuitOpen(await outcome(b, () => Promise.resolve(1)))).toBe(true);
+    await a.fleet.forceOpen('dep', false);
+    await syncAll(ms);
+    expect(await outcome(b, () => Promise.resolve(1))).toBe('ok');
+    // Forced closed: failures beyond every threshold still go through, in every process.
+    await b.fleet.forceClosed('dep', true);
+    await syncAll(ms);
+    for (let i = 0; i < 4; i++) await outcome(a, fail);
+    await syncAll(ms);
+    expect(await outcome(a, () => Promise.resolve(1))).toBe('ok');
+    expect(a.h.getCircuit('dep').circuit.stats().forcedClosed).toBe(true);
+    await b.fleet.forceClosed('dep', false);
+    await syncAll(ms);
+    expect(a.h.getCircuit('dep').circuit.stats().forcedClosed).toBe(false);
+    await expect(a.fleet.forceOpen('dep', 'yes' as unknown as boolean)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('joinFleet', () => {
+  it('refuses bad options with a clear TypeError, and a registry already in a fleet', async () => {
+    const { h } = manualHystrix();
+    const redis = client();
+    const bad: [unknown, RegExp][] = [
+      [{ fleet: 'x' }, /options\.redis must be an ioredis client/],
+      [{ redis, fleet: '' }, /options\.fleet must be a name of 1 to 200 characters/],
+      [{ redis, fleet: 'x', syncInterval: 5 }, /syncInterval/],
+      [{ redis, fleet: 'x', prefix: 'a{b}' }, /without '\{' or '\}'/],
+      [{ redis, fleet: 'x', instance: 42 }, /options\.instance/],
+      [{ redis, fleet: 'x', syncInterval: 100, streamInterval: 50 }, /streamInterval/],
+    ];
+    for (const [options, message] of bad) {
+      await expect(joinFleet(h, options as Parameters<typeof joinFleet>[1])).rejects.toThrow(
+        message,
+      );
+    }
+    const notARegistry: unknown = {};
+    await expect(joinFleet(notARegistry as Hystrix, { redis, fleet: 'x' })).rejects.toThrow(
+      TypeError,
+    );
+    const fleet = await joinFleet(h, { redis, fleet: 'twice', streamInterval: false });
+    opened.push({ h, fleet });
+    await expect(joinFleet(h, { redis, fleet: 'twice' })).rejects.toThrow(/joined a fleet already/);
+  });
+});
