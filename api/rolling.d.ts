@@ -16,14 +16,17 @@ interface RollingNumberOptions extends RollingWindowOptions {
 /**
  * Counters over a rolling window (hystrix-go's `rolling.Number`): 10 buckets of 1 s by default. The sum covers
  * exactly the configured window, the current bucket included. A number can hold several counters ("lanes") that
- * rotate together; every method takes the lane, 0 by default. Storage is allocated on the first write.
+ * rotate together; every method takes the lane, 0 by default. Storage is allocated on the first write, lane by
+ * lane: a lane never written costs nothing, and a window that has stood empty for a whole window is freed.
  */
 declare class RollingNumber extends BucketRing {
   /** How many counters share the window. */
   readonly lanes: number;
-  private values;
-  /** The running sum of each lane: allocated with `values`, empty until then. */
-  private totals;
+  /**
+   * Null until the first write. The first `lanes` cells hold where each lane's column starts (0: none yet);
+   * a column is the lane's `buckets` values by slot, then its running sum.
+   */
+  private cells;
   /** @param options - clock, window length (default 10000 ms), buckets (default 10) and lanes (default 1). */
   constructor(options?: RollingNumberOptions);
   /** Adds `n` (default 1) to the current bucket; adding 0 does nothing, as in hystrix-go. */
@@ -40,7 +43,8 @@ declare class RollingNumber extends BucketRing {
   reset(): void;
   protected clearAll(): void;
   protected clearSlot(slot: number): void;
-  private allocate;
+  /** The first write to a lane: its column is added (the cells are made exactly long enough, copied). */
+  private bumpNew;
   private checkLane;
 }
 

@@ -92,19 +92,25 @@ interface TimingReader {
 }
 /**
  * Durations over a rolling window (hystrix-go's `rolling.Timing`), 60 s in 6 buckets by default. Each bucket is a
- * fixed log-linear histogram, so recording is O(1) and memory is bounded whatever the call rate; nothing is ever
- * sorted. Percentiles are nearest-rank like hystrix-go's, within 3.2 % (or 0.5 µs below 16 µs) of the exact
- * value; the 0th and 100th are exact (the window's minimum and maximum), and so is the mean. Durations are in
- * milliseconds. A timing can hold several series ("lanes") that rotate together; every method takes the lane, 0
- * by default.
+ * log-linear histogram, so recording is O(1) and memory is bounded whatever the call rate; nothing is ever
+ * sorted. Storage grows with what was recorded, up to that bound: nothing before the first write, a few numbers
+ * for a few durations, then 16 bins at a time (in bytes until a count passes 255), and it is freed once the
+ * window has stood empty. Percentiles are nearest-rank like hystrix-go's, within 3.2 % (or 0.5 µs below 16 µs)
+ * of the exact value; the 0th and 100th are exact (the window's minimum and maximum), and so is the mean.
+ * Durations are in milliseconds. A timing can hold several series ("lanes") that rotate together; every method
+ * takes the lane, 0 by default.
  */
 declare class RollingTiming extends BucketRing {
   /** How many series share the window. */
   readonly lanes: number;
-  /** Histograms by slot, each `lanes * BINS` long, allocated on the slot's first write. */
-  private histograms;
-  /** Summaries: `FIELDS` numbers per lane per slot; empty until the first write. */
-  private summary;
+  /**
+   * Null until the first write, and again once the window has stood empty. Its rows are the lanes, and with two
+   * lanes or more one more: durations recorded at once in lanes 0 and 1 with the same value (a success: its run
+   * time is its total time), counted once for both.
+   */
+  private store;
+  /** The row counted for both lanes 0 and 1 (see `store`), or -1 with a single lane. */
+  private readonly pair;
   /** @param options - clock, window length (default 60000 ms), buckets (default 6) and lanes (default 1). */
   constructor(options?: RollingTimingOptions);
   /** Records one duration in milliseconds; negative durations count as 0. */
@@ -126,10 +132,10 @@ declare class RollingTiming extends BucketRing {
   reset(): void;
   protected clearAll(): void;
   protected clearSlot(slot: number): void;
-  /** Adds duration `d` in bin `bin` of `lane` to the current bucket. */
-  private put;
   private allocate;
+  /** The count (or with `sum`, the sum) of one lane over the window. */
   private total;
+  /** The smallest or largest duration of one lane over the window. */
   private extreme;
   private checkLane;
 }

@@ -25,6 +25,8 @@ export interface Scale {
   sustained: { seconds: number; first: number; last: number };
   /** Idle instances, and how long their CPU is watched. */
   idle: { count: number; watchMs: number };
+  /** Route commands of the per-command memory scenario. */
+  routes: number;
   /** Calls before the retained heap is measured. */
   retainedCalls: number;
   /** Calls of the timeout scenario per round. */
@@ -264,4 +266,103 @@ export async function retained(
     out.set(variant.name, { calls, early, late });
   }
   return out;
+}
+
+/** What the route-commands scenario measured, bytes per circuit (everything the registry holds for it). */
+export interface RouteFigures {
+  /** Commands measured. */
+  count: number;
+  /** Created, never called. */
+  idle: number;
+  /** Called once each (a success). */
+  once: number;
+  /** Busy: every latency bin of every latency bucket touched, every bucket of the counts filled. */
+  busy: number;
+}
+
+/**
+ * Durations (ms) that touch every bin of the latency histogram: one inside each microsecond below 16 µs, then 16
+ * per power of two up to 2^32 µs (the bins' layout, from the README's "within 3.2 %").
+ */
+function everyBin(): number[] {
+  const out: number[] = [];
+  for (let us = 0; us < 16; us++) out.push((us + 0.5) / 1000);
+  for (let power = 4; power < 32; power++) {
+    const width = 2 ** (power - 4);
+    for (let k = 0; k < 16; k++) out.push(((16 + k) * width + width / 2) / 1000);
+  }
+  return out;
+}
+
+/**
+ * Many per-route commands (`GET /route/123`) in one registry: memory per circuit idle, after one call each, and
+ * busy. Busy circuits are driven on a clock the scenario moves: calls that overlap end so that each of the 6
+ * latency buckets holds a duration in every histogram bin (1 µs to 71 minutes) and the last 10 s fill every
+ * bucket of the counts, as months of traffic at every latency would.
+ */
+export async function routes(count: number): Promise<RouteFigures> {
+  let t = 1;
+  const timer = { ref: () => timer, unref: () => timer };
+  // Deadlines are armed but never fire: the timeout is longer than any duration the scenario makes.
+  const clock = { now: () => t, setTimeout: () => timer, clearTimeout: () => undefined };
+  const durations = everyBin();
+  const longest = Math.max(...durations);
+  const h = new hystrix.Hystrix({
+    clock,
+    defaults: { timeout: Math.ceil(longest) + 120_000, maxConcurrentRequests: 10_000 },
+  });
+  const names = Array.from({ length: count }, (_, i) => `GET /route/${i}`);
+  const before = heapAfterGc();
+  for (const name of names) h.getCircuit(name);
+  const idle = (heapAfterGc() - before) / count;
+  for (const name of names) await h.do(name, work);
+  const once = (heapAfterGc() - before) / count;
+
+  // Each circuit in turn, on a stretch of time of its own: [base, base + longest + 60 s].
+  const LATENCY_BUCKET = 10_000;
+  for (const name of names) {
+    const base = Math.ceil((t + longest) / 60_000) * 60_000 + 60_000;
+    // One call per bin per latency bucket; the last bucket's calls end over its 10 s, one group a second.
+    const calls: { start: number; end: number }[] = [];
+    for (let bucket = 0; bucket < 6; bucket++) {
+      durations.forEach((d, i) => {
+        const end = base + bucket * LATENCY_BUCKET + (bucket === 5 ? (i % 10) * 1000 : 0) + 1;
+        calls.push({ start: end - d, end });
+      });
+    }
+    calls.sort((a, b) => a.start - b.start);
+    const ending = new Map<number, (() => void)[]>();
+    const ends = [...new Set(calls.map((c) => c.end))].sort((a, b) => a - b);
+    // Starts and ends in time order, so that the clock only moves forward.
+    let next = 0;
+    for (const end of ends) {
+      for (; next < calls.length && calls[next]!.start < end; next++) {
+        const call = calls[next]!;
+        t = call.start;
+        void h.do(
+          name,
+          () =>
+            new Promise<number>((resolve) => {
+              let list = ending.get(call.end);
+              if (list === undefined) ending.set(call.end, (list = []));
+              list.push(() => resolve(1));
+            }),
+        );
+      }
+      await yieldLoop(); // every run started so far has been called
+      t = end;
+      for (const resolve of ending.get(end) ?? []) resolve();
+      await yieldLoop(); // the runs' outcomes are recorded at `end`
+    }
+  }
+  const busy = (heapAfterGc() - before) / count;
+  // The last circuit, read at its last call's end, shows that the scenario made what it says.
+  const last = h.getCircuit(names[names.length - 1]!).circuit.stats();
+  if (last.runLatency.count !== 6 * durations.length || last.requests !== durations.length) {
+    throw new Error(
+      `routes: the busy circuit holds ${last.runLatency.count} latencies and ${last.requests} requests`,
+    );
+  }
+  await h.close();
+  return { count, idle, once, busy };
 }

@@ -1,3 +1,4 @@
+import { grown, zeros } from './cells.js';
 import { BucketRing, type RollingWindowOptions } from './ring.js';
 
 /** Options of a {@link RollingNumber}. */
@@ -9,14 +10,17 @@ export interface RollingNumberOptions extends RollingWindowOptions {
 /**
  * Counters over a rolling window (hystrix-go's `rolling.Number`): 10 buckets of 1 s by default. The sum covers
  * exactly the configured window, the current bucket included. A number can hold several counters ("lanes") that
- * rotate together; every method takes the lane, 0 by default. Storage is allocated on the first write.
+ * rotate together; every method takes the lane, 0 by default. Storage is allocated on the first write, lane by
+ * lane: a lane never written costs nothing, and a window that has stood empty for a whole window is freed.
  */
 export class RollingNumber extends BucketRing {
   /** How many counters share the window. */
   readonly lanes: number;
-  private values: Float64Array | null = null;
-  /** The running sum of each lane: allocated with `values`, empty until then. */
-  private totals: Float64Array = NO_TOTALS;
+  /**
+   * Null until the first write. The first `lanes` cells hold where each lane's column starts (0: none yet);
+   * a column is the lane's `buckets` values by slot, then its running sum.
+   */
+  private cells: number[] | null = null;
 
   /** @param options - clock, window length (default 10000 ms), buckets (default 10) and lanes (default 1). */
   constructor(options: RollingNumberOptions = {}) {
@@ -46,11 +50,12 @@ export class RollingNumber extends BucketRing {
   sum(lane = 0): number {
     this.checkLane(lane);
     this.rotate(this.clock.now());
-    const values = this.values;
-    if (values === null) return 0;
+    const cells = this.cells;
+    const column = cells === null ? 0 : (cells[lane] ?? 0);
+    if (column === 0) return 0;
     let sum = 0;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < values.length
-    for (let i = lane; i < values.length; i += this.lanes) sum += values[i]!;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the column is buckets long
+    for (let i = column; i < column + this.buckets; i++) sum += cells![i]!;
     return sum;
   }
 
@@ -58,12 +63,12 @@ export class RollingNumber extends BucketRing {
   max(lane = 0): number {
     this.checkLane(lane);
     this.rotate(this.clock.now());
-    const values = this.values;
-    if (values === null) return 0;
+    const cells = this.cells;
+    const column = cells === null ? 0 : (cells[lane] ?? 0);
     let max = 0;
-    for (let i = lane; i < values.length; i += this.lanes) {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < values.length
-      const v = values[i]!;
+    for (let i = column; i < column + (column === 0 ? 0 : this.buckets); i++) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the column is buckets long
+      const v = cells![i]!;
       if (v > max) max = v;
     }
     return max;
@@ -93,23 +98,39 @@ export class RollingNumber extends BucketRing {
 
   /** @internal Adds `n` to the current bucket; call `rotate(now)` first. */
   bump(lane: number, n: number): void {
-    const values = this.values ?? this.allocate();
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
-    values[this.slot * this.lanes + lane]! += n;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
-    this.totals[lane]! += n;
+    const cells = this.cells;
+    if (cells !== null) {
+      // `| 0`: a whole number, so the index math stays in integers.
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes <= cells.length
+      const column = cells[lane]! | 0;
+      if (column !== 0) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in the lane's column
+        cells[column + this.slot]! += n;
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the running sum ends the column
+        cells[column + this.buckets]! += n;
+        return;
+      }
+    }
+    this.bumpNew(lane, n);
   }
 
   /** @internal Raises the current bucket to `n`; call `rotate(now)` first. */
   raise(lane: number, n: number): void {
-    const values = this.values ?? this.allocate();
-    const i = this.slot * this.lanes + lane;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
-    const current = values[i]!;
+    const cells = this.cells;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes <= cells.length
+    const column = cells === null ? 0 : cells[lane]! | 0;
+    if (column === 0) {
+      if (n > 0) this.bumpNew(lane, n);
+      return;
+    }
+    const i = column + this.slot;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- column !== 0: cells exist
+    const current = cells![i]!;
     if (n > current) {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
-      this.totals[lane]! += n - current;
-      values[i] = n;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the running sum ends the column
+      cells![column + this.buckets]! += n - current;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- column !== 0: cells exist
+      cells![i] = n;
     }
   }
 
@@ -119,30 +140,41 @@ export class RollingNumber extends BucketRing {
    */
   sumAt(now: number, lane: number): number {
     this.rotate(now);
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- allocated with values, lanes long
-    return this.values === null ? 0 : this.totals[lane]!;
+    const cells = this.cells;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes <= cells.length
+    const column = cells === null ? 0 : cells[lane]! | 0;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- column !== 0: cells exist
+    return column === 0 ? 0 : cells![column + this.buckets]!;
   }
 
   protected clearAll(): void {
-    this.values?.fill(0);
-    this.totals.fill(0);
+    // An empty window holds nothing: its storage is freed, and allocated again by the next write.
+    this.cells = null;
   }
 
   protected clearSlot(slot: number): void {
-    const values = this.values;
-    if (values === null) return;
-    const totals = this.totals;
-    const base = slot * this.lanes;
+    const cells = this.cells;
+    if (cells === null) return;
     for (let lane = 0; lane < this.lanes; lane++) {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- slot < buckets, lane < lanes
-      totals[lane]! -= values[base + lane]!;
-      values[base + lane] = 0;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes <= cells.length
+      const column = cells[lane]!;
+      if (column === 0) continue;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in the column
+      cells[column + this.buckets]! -= cells[column + slot]!;
+      cells[column + slot] = 0;
     }
   }
 
-  private allocate(): Float64Array {
-    this.totals = new Float64Array(this.lanes);
-    return (this.values = new Float64Array(this.buckets * this.lanes));
+  /** The first write to a lane: its column is added (the cells are made exactly long enough, copied). */
+  private bumpNew(lane: number, n: number): void {
+    const old = this.cells;
+    const start = old === null ? this.lanes : old.length;
+    const cells =
+      old === null ? zeros(start + this.buckets + 1) : grown(old, start + this.buckets + 1);
+    cells[lane] = start;
+    cells[start + this.slot] = n;
+    cells[start + this.buckets] = n;
+    this.cells = cells;
   }
 
   private checkLane(lane: number): void {
@@ -153,9 +185,6 @@ export class RollingNumber extends BucketRing {
     }
   }
 }
-
-/** The totals of every number before its first write. */
-const NO_TOTALS = new Float64Array(0);
 
 function checkValue(n: number): void {
   if (typeof n !== 'number' || !Number.isFinite(n)) {

@@ -1,12 +1,6 @@
 import { BINS, binMiddleMs, binOf } from './histogram.js';
+import { LatencyStore } from './latency-store.js';
 import { BucketRing, type RollingWindowOptions } from './ring.js';
-
-// Per-bucket, per-lane summary: count, sum, min, max.
-const COUNT = 0;
-const SUM = 1;
-const MIN = 2;
-const MAX = 3;
-const FIELDS = 4;
 
 /** Options of a {@link RollingTiming}. */
 export interface RollingTimingOptions extends RollingWindowOptions {
@@ -28,19 +22,25 @@ export interface TimingReader {
 
 /**
  * Durations over a rolling window (hystrix-go's `rolling.Timing`), 60 s in 6 buckets by default. Each bucket is a
- * fixed log-linear histogram, so recording is O(1) and memory is bounded whatever the call rate; nothing is ever
- * sorted. Percentiles are nearest-rank like hystrix-go's, within 3.2 % (or 0.5 µs below 16 µs) of the exact
- * value; the 0th and 100th are exact (the window's minimum and maximum), and so is the mean. Durations are in
- * milliseconds. A timing can hold several series ("lanes") that rotate together; every method takes the lane, 0
- * by default.
+ * log-linear histogram, so recording is O(1) and memory is bounded whatever the call rate; nothing is ever
+ * sorted. Storage grows with what was recorded, up to that bound: nothing before the first write, a few numbers
+ * for a few durations, then 16 bins at a time (in bytes until a count passes 255), and it is freed once the
+ * window has stood empty. Percentiles are nearest-rank like hystrix-go's, within 3.2 % (or 0.5 µs below 16 µs)
+ * of the exact value; the 0th and 100th are exact (the window's minimum and maximum), and so is the mean.
+ * Durations are in milliseconds. A timing can hold several series ("lanes") that rotate together; every method
+ * takes the lane, 0 by default.
  */
 export class RollingTiming extends BucketRing {
   /** How many series share the window. */
   readonly lanes: number;
-  /** Histograms by slot, each `lanes * BINS` long, allocated on the slot's first write. */
-  private histograms: (Uint32Array | null)[] | null = null;
-  /** Summaries: `FIELDS` numbers per lane per slot; empty until the first write. */
-  private summary: Float64Array = NO_SUMMARY;
+  /**
+   * Null until the first write, and again once the window has stood empty. Its rows are the lanes, and with two
+   * lanes or more one more: durations recorded at once in lanes 0 and 1 with the same value (a success: its run
+   * time is its total time), counted once for both.
+   */
+  private store: LatencyStore | null = null;
+  /** The row counted for both lanes 0 and 1 (see `store`), or -1 with a single lane. */
+  private readonly pair: number;
 
   /** @param options - clock, window length (default 60000 ms), buckets (default 6) and lanes (default 1). */
   constructor(options: RollingTimingOptions = {}) {
@@ -50,6 +50,7 @@ export class RollingTiming extends BucketRing {
       throw new RangeError(`lanes must be a positive integer, got ${String(lanes)}`);
     }
     this.lanes = lanes;
+    this.pair = lanes >= 2 ? lanes : -1;
   }
 
   /** Records one duration in milliseconds; negative durations count as 0. */
@@ -65,15 +66,15 @@ export class RollingTiming extends BucketRing {
   count(lane = 0): number {
     this.checkLane(lane);
     this.rotate(this.clock.now());
-    return this.total(COUNT, lane);
+    return this.total(lane, false);
   }
 
   /** The mean duration in the window, or 0 when it is empty. */
   mean(lane = 0): number {
     this.checkLane(lane);
     this.rotate(this.clock.now());
-    const n = this.total(COUNT, lane);
-    return n === 0 ? 0 : this.total(SUM, lane) / n;
+    const n = this.total(lane, false);
+    return n === 0 ? 0 : this.total(lane, true) / n;
   }
 
   /**
@@ -94,11 +95,12 @@ export class RollingTiming extends BucketRing {
       }
     }
     this.rotate(this.clock.now());
-    const n = this.total(COUNT, lane);
+    const n = this.total(lane, false);
     const out = ps.map(() => 0);
-    if (n === 0) return out;
-    const min = this.extreme(MIN, lane);
-    const max = this.extreme(MAX, lane);
+    const store = this.store;
+    if (n === 0 || store === null) return out;
+    const min = this.extreme(store, lane, false);
+    const max = this.extreme(store, lane, true);
     const pending: { index: number; ordinal: number }[] = [];
     ps.forEach((p, index) => {
       const rank = ordinal(n, p);
@@ -108,14 +110,16 @@ export class RollingTiming extends BucketRing {
     });
     if (pending.length === 0) return out;
     pending.sort((a, b) => a.ordinal - b.ordinal);
-    const offset = lane * BINS;
+    // One scratch histogram for every read: reads are synchronous, and a read makes no garbage of this size.
+    const counts = SCRATCH.fill(0);
+    store.addCounts(lane, counts);
+    if (lane < 2 && this.pair >= 0) store.addCounts(this.pair, counts);
     let next = 0;
     let wanted = pending[next];
     let seen = 0;
-    const histograms = this.histograms ?? [];
     for (let bin = 0; bin < BINS && wanted !== undefined; bin++) {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes, bin < BINS
-      for (const h of histograms) if (h !== null) seen += h[offset + bin]!;
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bin < BINS
+      seen += counts[bin]!;
       while (wanted !== undefined && seen >= wanted.ordinal) {
         out[wanted.index] = Math.min(max, Math.max(min, binMiddleMs(bin)));
         wanted = pending[++next];
@@ -139,87 +143,58 @@ export class RollingTiming extends BucketRing {
   addAt(now: number, ms: number, lane: number): void {
     this.rotate(now);
     const d = ms > 0 ? ms : 0;
-    this.put(lane, binOf(d), d);
+    (this.store ?? this.allocate()).put(lane, this.slot, binOf(d), d);
   }
 
   /**
    * @internal Records a duration in lane 0 (skipped when `ms0` < 0) and one in lane 1, at time `now`, rotating
-   * once; the bin is computed once when both are equal (a success: run time is total time).
+   * once; two equal durations (a success: run time is total time) are counted once, for both lanes. Needs two
+   * lanes or more.
    */
   addPairAt(now: number, ms0: number, ms1: number): void {
     this.rotate(now);
+    const store = this.store ?? this.allocate();
     const d1 = ms1 > 0 ? ms1 : 0;
     const bin1 = binOf(d1);
     if (ms0 >= 0) {
       const d0 = ms0 > 0 ? ms0 : 0;
-      this.put(0, d0 === d1 ? bin1 : binOf(d0), d0);
+      if (d0 === d1 && this.pair >= 0) {
+        store.put(this.pair, this.slot, bin1, d1);
+        return;
+      }
+      store.put(0, this.slot, binOf(d0), d0);
     }
-    this.put(1, bin1, d1);
+    store.put(1, this.slot, bin1, d1);
   }
 
   protected clearAll(): void {
-    if (this.histograms !== null) for (const h of this.histograms) h?.fill(0);
-    this.summary.fill(0);
+    // An empty window holds nothing: its storage is freed, and allocated again by the next write.
+    this.store = null;
   }
 
   protected clearSlot(slot: number): void {
-    this.histograms?.[slot]?.fill(0);
-    const width = this.lanes * FIELDS;
-    this.summary.fill(0, slot * width, slot * width + width);
+    this.store?.clearSlot(slot);
   }
 
-  /** Adds duration `d` in bin `bin` of `lane` to the current bucket. */
-  private put(lane: number, bin: number, d: number): void {
-    const slot = this.slot;
-    const histogram = this.histograms?.[slot] ?? this.allocate(slot);
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- lane < lanes, bin < BINS
-    histogram[lane * BINS + bin]!++;
-    // Allocated with the slot's histogram: `buckets * lanes * FIELDS` long, so every read below is in bounds.
-    const summary = this.summary;
-    const base = (slot * this.lanes + lane) * FIELDS;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
-    const count = summary[base + COUNT]!;
-    if (count === 0) {
-      summary[base + MIN] = d;
-      summary[base + MAX] = d;
-    } else {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
-      if (d < summary[base + MIN]!) summary[base + MIN] = d;
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
-      if (d > summary[base + MAX]!) summary[base + MAX] = d;
-    }
-    summary[base + COUNT] = count + 1;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- in bounds (see above)
-    summary[base + SUM]! += d;
+  private allocate(): LatencyStore {
+    return (this.store = new LatencyStore(this.pair >= 0 ? this.lanes + 1 : 1, this.buckets));
   }
 
-  private allocate(slot: number): Uint32Array {
-    if (this.summary.length === 0)
-      this.summary = new Float64Array(this.buckets * this.lanes * FIELDS);
-    const histograms = (this.histograms ??= new Array<Uint32Array | null>(this.buckets).fill(null));
-    return (histograms[slot] = new Uint32Array(this.lanes * BINS));
+  /** The count (or with `sum`, the sum) of one lane over the window. */
+  private total(lane: number, sum: boolean): number {
+    const store = this.store;
+    if (store === null) return 0;
+    const own = sum ? store.sum(lane) : store.count(lane);
+    if (lane >= 2 || this.pair < 0) return own;
+    return own + (sum ? store.sum(this.pair) : store.count(this.pair));
   }
 
-  private total(field: number, lane: number): number {
-    const summary = this.summary;
-    let total = 0;
-    const stride = this.lanes * FIELDS;
-    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < summary.length
-    for (let i = lane * FIELDS + field; i < summary.length; i += stride) total += summary[i]!;
-    return total;
-  }
-
-  private extreme(field: typeof MIN | typeof MAX, lane: number): number {
-    const summary = this.summary;
-    let best = field === MIN ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    const stride = this.lanes * FIELDS;
-    for (let base = lane * FIELDS; base < summary.length; base += stride) {
-      if (summary[base + COUNT] === 0) continue;
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- base + field < base + FIELDS <= length
-      const v = summary[base + field]!;
-      if (field === MIN ? v < best : v > best) best = v;
-    }
-    return best;
+  /** The smallest or largest duration of one lane over the window. */
+  private extreme(store: LatencyStore, lane: number, largest: boolean): number {
+    const own = store.extreme(lane, largest);
+    if (lane >= 2 || this.pair < 0) return own;
+    const paired = store.extreme(this.pair, largest);
+    return largest ? Math.max(own, paired) : Math.min(own, paired);
   }
 
   private checkLane(lane: number): void {
@@ -231,8 +206,8 @@ export class RollingTiming extends BucketRing {
   }
 }
 
-/** The summary of every timing before its first write. */
-const NO_SUMMARY = new Float64Array(0);
+/** The histogram a read adds up, shared by every read. */
+const SCRATCH = new Float64Array(BINS);
 
 /** One lane of a {@link RollingTiming}, read-only. */
 class TimingLane implements TimingReader {
