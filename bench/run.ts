@@ -368,6 +368,7 @@ if (fleetFigures !== undefined) {
       ]),
     );
   }
+  out.push('');
 }
 
 // Targets, from the same run: only when every scenario ran.
