@@ -104,12 +104,14 @@ export class AttemptedCall extends CallerPromise implements AttemptOwner, Signal
     if (this.phase === FINAL) {
       // Only the last attempt's fallback answers a call in this phase.
       if (attempt !== this.last) return;
+      this.phase = DONE;
     } else {
+      // Decided before the others are aborted, so that their ends find the call answered.
+      this.phase = DONE;
       this.stopTimer();
       this.unlisten();
       this.abortOthers();
     }
-    this.phase = DONE;
     this.succeed(value);
   }
 
