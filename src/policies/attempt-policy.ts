@@ -118,12 +118,12 @@ export class AttemptPolicy {
     const s = this.settings;
     const p = s.hedgeDelayPercentile;
     if (p === 0) return s.hedgeDelay;
-    if (now - this.hedgeDelayReadAt >= HEDGE_DELAY_REFRESH_MS) {
-      this.hedgeDelayReadAt = now;
-      // Enough runs that the slowest (100 - p) % hold at least one: 20 for the 95th, 100 for the 99th.
-      const enough = runLatency.count() >= Math.ceil(100 / (100 - p));
-      this.hedgeDelayMs = enough ? Math.max(1, Math.ceil(runLatency.percentile(p))) : s.hedgeDelay;
-    }
+    if (now - this.hedgeDelayReadAt < HEDGE_DELAY_REFRESH_MS) return this.hedgeDelayMs;
+    // Enough runs that the slowest (100 - p) % hold at least one: 20 for the 95th, 100 for the 99th. Until
+    // then the count is read on every call (cheap), so that the percentile is used as soon as it is known.
+    if (runLatency.count() < Math.ceil(100 / (100 - p))) return s.hedgeDelay;
+    this.hedgeDelayReadAt = now;
+    this.hedgeDelayMs = Math.max(1, Math.ceil(runLatency.percentile(p)));
     return this.hedgeDelayMs;
   }
 

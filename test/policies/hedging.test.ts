@@ -204,7 +204,12 @@ describe('hedgeMaxAttempts with hedgeDelay', () => {
 describe('hedgeDelayPercentile', () => {
   it('hedges at the percentile of recent run latency once the window can tell it', async () => {
     const { h, clock } = manualHystrix({
-      defaults: { hedgeMaxAttempts: 2, hedgeDelayPercentile: 90, timeout: 10_000 },
+      defaults: {
+        hedgeMaxAttempts: 2,
+        hedgeDelayPercentile: 90,
+        timeout: 10_000,
+        maxConcurrentRequests: 100,
+      },
     });
     // 10 runs tell a 90th percentile; until then, without hedgeDelay, no hedge is made.
     for (let i = 0; i < 10; i++) {
@@ -214,8 +219,7 @@ describe('hedgeDelayPercentile', () => {
       expect(call.value).toBe('attempt 1');
       expect(signals).toHaveLength(1);
     }
-    // A second later the delay is read again: the 90th percentile of [20 x 9, 80] is 20.
-    clock.advance(1000);
+    // The window now tells it, and the next call uses it at once: the 90th percentile of [20 x 9, 80] is 20.
     const { run, signals } = answering(clock, [500, 5]);
     const call = record(() => h.do('api', run));
     clock.advance(19);
@@ -224,6 +228,26 @@ describe('hedgeDelayPercentile', () => {
     expect(signals).toHaveLength(2);
     await clock.advanceAsync(5);
     expect(call.value).toBe('attempt 2');
+    // Read at most once a second: 20 runs of 200 ms within the second leave the delay at 20 ms...
+    for (let i = 0; i < 20; i++) {
+      const slow = answering(clock, [200, 200]);
+      void h.go('api', slow.run);
+    }
+    await clock.advanceAsync(200);
+    const next = answering(clock, [500, 5]);
+    void h.do('api', next.run);
+    clock.advance(20);
+    expect(next.signals).toHaveLength(2);
+    await clock.advanceAsync(1000);
+    // ...and a second after it was read, the 90th percentile of the window (now mostly 200 ms) is taken.
+    const later = answering(clock, [500, 5]);
+    const last = record(() => h.do('api', later.run));
+    clock.advance(150);
+    expect(later.signals).toHaveLength(1);
+    await clock.advanceAsync(60);
+    expect(later.signals).toHaveLength(2);
+    await clock.advanceAsync(5);
+    expect(last.value).toBe('attempt 2');
   });
 
   it('uses hedgeDelay until the window holds enough runs', async () => {
