@@ -16,7 +16,8 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
-import { VARIANTS } from './variants.js';
+import { attemptResults, attemptTable } from './attempts.js';
+import { hystrix, VARIANTS } from './variants.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -81,9 +82,10 @@ log('fast-fail, circuit open...');
 const open = await fastFailOpen(VARIANTS, scale);
 log('fast-fail, pool full...');
 const full = await fastFailFull(VARIANTS, scale);
-// The rate-limited command shows what the rate limit costs a call: the scenarios above. The others measure the
-// library at large, where it would be the default command again.
-const LIBRARY = VARIANTS.filter((v) => v.name !== 'hystrix-ts rate-limited');
+// The rate-limited, retrying and hedging commands show what each option costs a call: the scenarios above. The
+// others measure the library at large, where it would be the default command again.
+const OPTIONS = new Set(['hystrix-ts rate-limited', 'hystrix-ts retry', 'hystrix-ts hedge']);
+const LIBRARY = VARIANTS.filter((v) => !OPTIONS.has(v.name));
 log('10 % past the timeout...');
 const late = await timeouts(LIBRARY, scale);
 log(`sustained (${scale.sustained.seconds} s each)...`);
@@ -249,6 +251,17 @@ out.push(line(['---', '---', '---:', '---']));
 for (const [figure, target, value, met] of targets)
   out.push(line([figure, target, value, met ? 'yes' : '**no**']));
 out.push('');
+
+// Not a speed: what retries and hedging do to the load and to callers, simulated on the ManualClock (the same
+// figures on every machine).
+log('retries and hedging, simulated...');
+out.push('## Retries and hedging', '');
+out.push(
+  'Made by `bench/attempts.ts` with the build (`npx tsx bench/attempts.ts` prints it from the sources); ' +
+    '`test/policies/attempt-simulation.test.ts` checks the figures.',
+  '',
+);
+out.push(attemptTable(await attemptResults(hystrix)), '');
 
 const table = out.join('\n');
 process.stdout.write(`${table}\n`);
