@@ -3,27 +3,51 @@
 
 import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.js';
 export { s as systemClock } from './timing.chunk.js';
-import { C as CircuitError, a as ContextError, L as Logger } from './logger.chunk.js';
+import {
+  F as FleetStats,
+  E as ExecutorPool,
+  S as Settings,
+  C as CircuitError,
+  a as ContextError,
+  b as CommandConfig,
+  H as HystrixGoCommandConfig,
+  L as Logger,
+} from './logger.chunk.js';
 export {
   B as BadRequestError,
-  b as ContextErrorCode,
-  E as ErrCircuitOpen,
-  c as ErrClosed,
-  d as ErrMaxConcurrency,
-  e as ErrRateLimited,
-  f as ErrTimeout,
-  F as FallbackError,
+  c as BadRequestPredicate,
+  d as ContextErrorCode,
+  D as DefaultErrorPercentThreshold,
+  e as DefaultFallbackTimeout,
+  f as DefaultHalfOpenProbes,
+  g as DefaultLatencyBuckets,
+  h as DefaultLatencyWindow,
+  i as DefaultMaxConcurrent,
+  j as DefaultMaxQueueWait,
+  k as DefaultRollingBuckets,
+  l as DefaultRollingWindow,
+  m as DefaultSleepWindow,
+  n as DefaultSlowCallPercentThreshold,
+  o as DefaultTimeout,
+  p as DefaultVolumeThreshold,
+  q as ErrCircuitOpen,
+  r as ErrClosed,
+  s as ErrMaxConcurrency,
+  t as ErrRateLimited,
+  u as ErrTimeout,
+  v as FallbackError,
   N as NoopLogger,
-  i as isBadRequestError,
-  g as isCircuitError,
-  h as isCircuitOpen,
-  j as isContextCanceled,
-  k as isContextDeadlineExceeded,
-  l as isContextError,
-  m as isFallbackError,
-  n as isMaxConcurrency,
-  o as isRateLimited,
-  p as isTimeout,
+  w as defaultSettings,
+  x as isBadRequestError,
+  y as isCircuitError,
+  z as isCircuitOpen,
+  A as isContextCanceled,
+  G as isContextDeadlineExceeded,
+  I as isContextError,
+  J as isFallbackError,
+  K as isMaxConcurrency,
+  M as isRateLimited,
+  O as isTimeout,
 } from './logger.chunk.js';
 
 /**
@@ -173,176 +197,6 @@ declare class DefaultMetricCollector implements MetricCollector {
   reset(): void;
 }
 
-/**
- * The executor pool of one circuit (hystrix-go's `executorPool`), `circuit.pool`: tickets for calls in flight.
- * A ticket is held until `run` really settles, so the limit bounds the work in flight even when calls time out.
- */
-interface ExecutorPool {
-  /** Tickets in use: runs in flight. */
-  readonly activeCount: number;
-  /**
-   * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
-   * that ignores its signal and never settles holds one for good).
-   */
-  readonly hungCount: number;
-  /** The concurrency limit: the command's `maxConcurrentRequests`. */
-  readonly max: number;
-  /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
-  executed(): number;
-  /** The most tickets in use at once in the rolling window (hystrix-go's `MaxActiveRequests`). */
-  maxActiveRequests(): number;
-}
-
-/**
- * Command configuration: what users write (`CommandConfig`, or hystrix-go's JSON keys), what a circuit runs with
- * (`Settings`), the defaults, and the validation that keeps bad input out.
- */
-/** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
-declare const DefaultTimeout = 1000;
-/** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
-declare const DefaultMaxConcurrent = 10;
-/** hystrix-go's `DefaultVolumeThreshold`: requests in the window before health is judged. */
-declare const DefaultVolumeThreshold = 20;
-/** hystrix-go's `DefaultSleepWindow`: milliseconds an open circuit waits before a probe. */
-declare const DefaultSleepWindow = 5000;
-/** hystrix-go's `DefaultErrorPercentThreshold`: the error percentage that opens the circuit. */
-declare const DefaultErrorPercentThreshold = 50;
-/** Length of the rolling window of counts, in milliseconds (hystrix-go: fixed 10 s). */
-declare const DefaultRollingWindow = 10000;
-/** Buckets in the rolling window of counts (hystrix-go: fixed 10). */
-declare const DefaultRollingBuckets = 10;
-/** Length of the rolling window of latencies, in milliseconds (hystrix-go: fixed 60 s). */
-declare const DefaultLatencyWindow = 60000;
-/** Buckets in the rolling window of latencies (Hystrix's default: 6 of 10 s). */
-declare const DefaultLatencyBuckets = 6;
-/** Probes let through by a half-open circuit (hystrix-go: a single test). */
-declare const DefaultHalfOpenProbes = 1;
-/** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
-declare const DefaultFallbackTimeout = 1000;
-/** Milliseconds a call may wait in the queue for a ticket, when the command has a queue. */
-declare const DefaultMaxQueueWait = 1000;
-/** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
-declare const DefaultSlowCallPercentThreshold = 100;
-/** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
-type BadRequestPredicate = (error: unknown) => boolean;
-/**
- * Configuration of one command, every field optional (an absent field takes the default). Durations are in
- * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
- */
-interface CommandConfig {
-  /**
-   * Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. The key is
-   * hystrix-go's JSON key too: 0 means "the default" in a configuration that also has a hystrix-go snake_case key
-   * (its JSON form), and is refused with a `RangeError` otherwise.
-   */
-  timeout?: number;
-  /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
-  maxConcurrentRequests?: number;
-  /** Requests in the rolling window before health is judged; 1 or more. Default 20. */
-  requestVolumeThreshold?: number;
-  /** Milliseconds an open circuit waits before letting probes through; 1 to 2147483647. Default 5000. */
-  sleepWindow?: number;
-  /** Error percentage (rounded) at or above which the circuit opens; 1 to 100. Default 50. */
-  errorPercentThreshold?: number;
-  /** Length of the rolling window of counts in milliseconds; a multiple of `rollingBuckets`. Default 10000. */
-  rollingWindow?: number;
-  /** Buckets in the rolling window of counts; 1 to 100. Default 10. */
-  rollingBuckets?: number;
-  /** Length of the rolling window of latencies in milliseconds; a multiple of `latencyBuckets`. Default 60000. */
-  latencyWindow?: number;
-  /** Buckets in the rolling window of latencies; 1 to 60. Default 6. */
-  latencyBuckets?: number;
-  /** Probes a half-open circuit lets through; all must succeed to close it. 1 or more. Default 1. */
-  halfOpenProbes?: number;
-  /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
-  fallbackTimeout?: number;
-  /**
-   * A token-bucket rate limit: calls a second, refilled continuously (a fraction is allowed, e.g. 0.5 for one
-   * call every two seconds). A call that finds no token is shed with an error of the kind `ErrRateLimited`
-   * before it takes a ticket. 0 (the default): no rate limit.
-   */
-  maxRequestsPerSecond?: number;
-  /** The bucket's size: the most calls let through at once after a quiet spell. Default (0): one second's worth. */
-  burst?: number;
-  /**
-   * Calls that may wait, first come first served, for a ticket when every one is in use; beyond it calls are
-   * rejected as without a queue. 0 (the default): no queue.
-   */
-  maxQueueSize?: number;
-  /** Milliseconds a call may wait in the queue before it is rejected; 1 to 2147483647. Default 1000. */
-  maxQueueWait?: number;
-  /**
-   * Milliseconds from which a run counts as slow (success or failure; a timeout counts when the timeout is at
-   * least this long). With the volume reached, the circuit opens when slow calls reach
-   * `slowCallPercentThreshold` percent of the requests. 0 (the default): no slow-call rule.
-   */
-  slowCallDuration?: number;
-  /** The share of slow calls, in percent (1 to 100), that opens the circuit. Default 100. */
-  slowCallPercentThreshold?: number;
-  /**
-   * The circuit also opens after this many failures and timeouts in a row, whatever the volume; a success
-   * resets the count. 0 (the default): no such rule.
-   */
-  consecutiveFailures?: number;
-  /**
-   * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
-   * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
-   * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
-   */
-  isBadRequest?: BadRequestPredicate | undefined;
-}
-/**
- * hystrix-go's JSON form of a command's configuration (its `CommandConfig` JSON tags). As in hystrix-go, a zero
- * means "the default". The new settings have snake_case keys too.
- */
-interface HystrixGoCommandConfig {
-  /** {@inheritDoc CommandConfig.timeout} */
-  timeout?: number;
-  /** {@inheritDoc CommandConfig.maxConcurrentRequests} */
-  max_concurrent_requests?: number;
-  /** {@inheritDoc CommandConfig.requestVolumeThreshold} */
-  request_volume_threshold?: number;
-  /** {@inheritDoc CommandConfig.sleepWindow} */
-  sleep_window?: number;
-  /** {@inheritDoc CommandConfig.errorPercentThreshold} */
-  error_percent_threshold?: number;
-  /** {@inheritDoc CommandConfig.rollingWindow} */
-  rolling_window?: number;
-  /** {@inheritDoc CommandConfig.rollingBuckets} */
-  rolling_buckets?: number;
-  /** {@inheritDoc CommandConfig.latencyWindow} */
-  latency_window?: number;
-  /** {@inheritDoc CommandConfig.latencyBuckets} */
-  latency_buckets?: number;
-  /** {@inheritDoc CommandConfig.halfOpenProbes} */
-  half_open_probes?: number;
-  /** {@inheritDoc CommandConfig.fallbackTimeout} */
-  fallback_timeout?: number;
-  /** {@inheritDoc CommandConfig.maxRequestsPerSecond} */
-  max_requests_per_second?: number;
-  /** {@inheritDoc CommandConfig.burst} */
-  burst?: number;
-  /** {@inheritDoc CommandConfig.maxQueueSize} */
-  max_queue_size?: number;
-  /** {@inheritDoc CommandConfig.maxQueueWait} */
-  max_queue_wait?: number;
-  /** {@inheritDoc CommandConfig.slowCallDuration} */
-  slow_call_duration?: number;
-  /** {@inheritDoc CommandConfig.slowCallPercentThreshold} */
-  slow_call_percent_threshold?: number;
-  /** {@inheritDoc CommandConfig.consecutiveFailures} */
-  consecutive_failures?: number;
-}
-/** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
-type Settings = Readonly<
-  Required<Omit<CommandConfig, 'isBadRequest'>> & {
-    /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
-    isBadRequest: BadRequestPredicate | null;
-  }
->;
-/** hystrix-go's defaults, with the new settings' defaults. */
-declare const defaultSettings: Settings;
-
 /** The state of a circuit, as `circuit.state` reports it. */
 type CircuitState = 'closed' | 'open' | 'half-open';
 /** The percentiles reported for a latency, as the Hystrix stream reports them. */
@@ -436,8 +290,10 @@ interface CircuitStats {
   readonly maxActiveRequests: number;
   /** Runs that returned their ticket in the rolling window. */
   readonly executed: number;
-  /** The concurrency limit. */
+  /** The concurrency limit in force: the command's, or this process's share of a fleet limit when lower. */
   readonly maxConcurrentRequests: number;
+  /** What the fleet sees, while the registry belongs to one (`hystrix-ts/redis`); null otherwise. */
+  readonly fleet: FleetStats | null;
 }
 
 /**
@@ -539,7 +395,9 @@ type CircuitStateName = 'closed' | 'open' | 'half-open' | 'forced-open' | 'force
  * - `probe-failed`: a probe failed, so the circuit opens again;
  * - `probes-succeeded`: every probe succeeded, so the circuit closes;
  * - `forced`: `forceOpen(true)` or `forceClosed(true)`;
- * - `unforced`: forcing was lifted, and the circuit's own state shows again.
+ * - `unforced`: forcing was lifted, and the circuit's own state shows again;
+ * - `fleet`: another process of the fleet (`hystrix-ts/redis`) opened or closed the circuit, or took over the
+ *   probe.
  */
 type StateChangeReason =
   | 'thresholds'
@@ -549,7 +407,8 @@ type StateChangeReason =
   | 'probe-failed'
   | 'probes-succeeded'
   | 'forced'
-  | 'unforced';
+  | 'unforced'
+  | 'fleet';
 /** The figures of the rolling window when the state changed: what the decision was made on. */
 interface StateChangeFigures {
   /** Requests in the window (bad requests and rate-limited calls are not). */
@@ -643,6 +502,8 @@ declare class Hystrix {
   private readonly closers;
   private readonly owner;
   private readonly events;
+  /** The fleet this registry has joined: it takes each new circuit in. */
+  private fleetHost;
   /** @param options - clock, logger and defaults. */
   constructor(options?: HystrixOptions);
   /**
@@ -891,7 +752,6 @@ declare function setLogger(logger: Logger): void;
 
 export {
   type AnyCommandConfig,
-  type BadRequestPredicate,
   type CircuitBreaker,
   CircuitError,
   type CircuitState,
@@ -900,35 +760,23 @@ export {
   type CircuitStats,
   Clock,
   ClockTimer,
-  type CommandConfig,
+  CommandConfig,
   type CommandOptions,
   ContextError,
-  DefaultErrorPercentThreshold,
-  DefaultFallbackTimeout,
-  DefaultHalfOpenProbes,
-  DefaultLatencyBuckets,
-  DefaultLatencyWindow,
-  DefaultMaxConcurrent,
-  DefaultMaxQueueWait,
   DefaultMetricCollector,
   type DefaultMetricCollectorOptions,
-  DefaultRollingBuckets,
-  DefaultRollingWindow,
-  DefaultSleepWindow,
-  DefaultSlowCallPercentThreshold,
-  DefaultTimeout,
-  DefaultVolumeThreshold,
   EVENT_TYPES,
   type EventType,
-  type ExecutorPool,
+  ExecutorPool,
   FALLBACK_EVENT_TYPES,
   type FallbackEventType,
   type FallbackFunction,
   type FallbackTrigger,
+  FleetStats,
   type GetCircuitResult,
   Hystrix,
   type HystrixEvents,
-  type HystrixGoCommandConfig,
+  HystrixGoCommandConfig,
   type HystrixListener,
   type HystrixOptions,
   LATENCY_PERCENTILES,
@@ -942,14 +790,13 @@ export {
   type RegistryClosed,
   type RunContext,
   type RunFunction,
-  type Settings,
+  Settings,
   type StateChangeFigures,
   type StateChangeReason,
   close,
   configure,
   configureCommand,
   defaultHystrix,
-  defaultSettings,
   doCommand as do,
   doC,
   doCommand,

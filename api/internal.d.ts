@@ -1,7 +1,16 @@
 // The published declarations of ./dist/internal.d.ts, as a report of the public API.
 // Generated: do not edit. After changing the API, run: npm run api
 
-export { q as describeError, s as safeLog } from './logger.chunk.js';
+export {
+  P as CircuitFleet,
+  Q as FleetCircuit,
+  R as FleetHost,
+  T as RateLimiter,
+  U as SharedWindow,
+  V as TokenBucket,
+  W as describeError,
+  X as safeLog,
+} from './logger.chunk.js';
 
 /**
  * Catches the rejection of a promise that a user's function returned where nothing awaits it (an async

@@ -2,6 +2,332 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 /**
+ * The executor pool of one circuit (hystrix-go's `executorPool`), `circuit.pool`: tickets for calls in flight.
+ * A ticket is held until `run` really settles, so the limit bounds the work in flight even when calls time out.
+ */
+interface ExecutorPool {
+  /** Tickets in use: runs in flight. */
+  readonly activeCount: number;
+  /**
+   * Of the runs in flight, those that timed out and have not settled yet: they still hold their tickets (a run
+   * that ignores its signal and never settles holds one for good).
+   */
+  readonly hungCount: number;
+  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  readonly max: number;
+  /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
+  executed(): number;
+  /** The most tickets in use at once in the rolling window (hystrix-go's `MaxActiveRequests`). */
+  maxActiveRequests(): number;
+}
+
+/**
+ * Command configuration: what users write (`CommandConfig`, or hystrix-go's JSON keys), what a circuit runs with
+ * (`Settings`), the defaults, and the validation that keeps bad input out.
+ */
+/** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
+declare const DefaultTimeout = 1000;
+/** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
+declare const DefaultMaxConcurrent = 10;
+/** hystrix-go's `DefaultVolumeThreshold`: requests in the window before health is judged. */
+declare const DefaultVolumeThreshold = 20;
+/** hystrix-go's `DefaultSleepWindow`: milliseconds an open circuit waits before a probe. */
+declare const DefaultSleepWindow = 5000;
+/** hystrix-go's `DefaultErrorPercentThreshold`: the error percentage that opens the circuit. */
+declare const DefaultErrorPercentThreshold = 50;
+/** Length of the rolling window of counts, in milliseconds (hystrix-go: fixed 10 s). */
+declare const DefaultRollingWindow = 10000;
+/** Buckets in the rolling window of counts (hystrix-go: fixed 10). */
+declare const DefaultRollingBuckets = 10;
+/** Length of the rolling window of latencies, in milliseconds (hystrix-go: fixed 60 s). */
+declare const DefaultLatencyWindow = 60000;
+/** Buckets in the rolling window of latencies (Hystrix's default: 6 of 10 s). */
+declare const DefaultLatencyBuckets = 6;
+/** Probes let through by a half-open circuit (hystrix-go: a single test). */
+declare const DefaultHalfOpenProbes = 1;
+/** Milliseconds a fallback may take before it counts as failed (hystrix-go: unbounded). */
+declare const DefaultFallbackTimeout = 1000;
+/** Milliseconds a call may wait in the queue for a ticket, when the command has a queue. */
+declare const DefaultMaxQueueWait = 1000;
+/** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
+declare const DefaultSlowCallPercentThreshold = 100;
+/** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
+type BadRequestPredicate = (error: unknown) => boolean;
+/**
+ * Configuration of one command, every field optional (an absent field takes the default). Durations are in
+ * milliseconds. Each field is an integer; out-of-range values throw a `RangeError` and change nothing.
+ */
+interface CommandConfig {
+  /**
+   * Milliseconds from the call until it counts as timed out; 1 to 2147483647. Default 1000. The key is
+   * hystrix-go's JSON key too: 0 means "the default" in a configuration that also has a hystrix-go snake_case key
+   * (its JSON form), and is refused with a `RangeError` otherwise.
+   */
+  timeout?: number;
+  /** Calls of this command in flight at once; beyond it calls are rejected. 1 or more. Default 10. */
+  maxConcurrentRequests?: number;
+  /** Requests in the rolling window before health is judged; 1 or more. Default 20. */
+  requestVolumeThreshold?: number;
+  /** Milliseconds an open circuit waits before letting probes through; 1 to 2147483647. Default 5000. */
+  sleepWindow?: number;
+  /** Error percentage (rounded) at or above which the circuit opens; 1 to 100. Default 50. */
+  errorPercentThreshold?: number;
+  /** Length of the rolling window of counts in milliseconds; a multiple of `rollingBuckets`. Default 10000. */
+  rollingWindow?: number;
+  /** Buckets in the rolling window of counts; 1 to 100. Default 10. */
+  rollingBuckets?: number;
+  /** Length of the rolling window of latencies in milliseconds; a multiple of `latencyBuckets`. Default 60000. */
+  latencyWindow?: number;
+  /** Buckets in the rolling window of latencies; 1 to 60. Default 6. */
+  latencyBuckets?: number;
+  /** Probes a half-open circuit lets through; all must succeed to close it. 1 or more. Default 1. */
+  halfOpenProbes?: number;
+  /** Milliseconds a fallback may take before it counts as failed; 1 to 2147483647. Default 1000. */
+  fallbackTimeout?: number;
+  /**
+   * A token-bucket rate limit: calls a second, refilled continuously (a fraction is allowed, e.g. 0.5 for one
+   * call every two seconds). A call that finds no token is shed with an error of the kind `ErrRateLimited`
+   * before it takes a ticket. 0 (the default): no rate limit.
+   */
+  maxRequestsPerSecond?: number;
+  /** The bucket's size: the most calls let through at once after a quiet spell. Default (0): one second's worth. */
+  burst?: number;
+  /**
+   * Calls that may wait, first come first served, for a ticket when every one is in use; beyond it calls are
+   * rejected as without a queue. 0 (the default): no queue.
+   */
+  maxQueueSize?: number;
+  /** Milliseconds a call may wait in the queue before it is rejected; 1 to 2147483647. Default 1000. */
+  maxQueueWait?: number;
+  /**
+   * Milliseconds from which a run counts as slow (success or failure; a timeout counts when the timeout is at
+   * least this long). With the volume reached, the circuit opens when slow calls reach
+   * `slowCallPercentThreshold` percent of the requests. 0 (the default): no slow-call rule.
+   */
+  slowCallDuration?: number;
+  /** The share of slow calls, in percent (1 to 100), that opens the circuit. Default 100. */
+  slowCallPercentThreshold?: number;
+  /**
+   * The circuit also opens after this many failures and timeouts in a row, whatever the volume; a success
+   * resets the count. 0 (the default): no such rule.
+   */
+  consecutiveFailures?: number;
+  /**
+   * A concurrency limit for the whole fleet, when the registry has joined one (`hystrix-ts/redis`): the calls of
+   * this command in flight at once across every process. Each process leases a share of it and runs with the
+   * lower of its share and `maxConcurrentRequests`. 0 (the default): none. Without a fleet it has no effect.
+   */
+  fleetMaxConcurrentRequests?: number;
+  /**
+   * A rate limit for the whole fleet, in calls a second (a fraction is allowed): each process leases tokens of
+   * the fleet's bucket and spends them locally, shedding calls like `maxRequestsPerSecond`. 0 (the default):
+   * none. Without a fleet it has no effect.
+   */
+  fleetMaxRequestsPerSecond?: number;
+  /**
+   * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
+   * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
+   * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
+   */
+  isBadRequest?: BadRequestPredicate | undefined;
+}
+/**
+ * hystrix-go's JSON form of a command's configuration (its `CommandConfig` JSON tags). As in hystrix-go, a zero
+ * means "the default". The new settings have snake_case keys too.
+ */
+interface HystrixGoCommandConfig {
+  /** {@inheritDoc CommandConfig.timeout} */
+  timeout?: number;
+  /** {@inheritDoc CommandConfig.maxConcurrentRequests} */
+  max_concurrent_requests?: number;
+  /** {@inheritDoc CommandConfig.requestVolumeThreshold} */
+  request_volume_threshold?: number;
+  /** {@inheritDoc CommandConfig.sleepWindow} */
+  sleep_window?: number;
+  /** {@inheritDoc CommandConfig.errorPercentThreshold} */
+  error_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.rollingWindow} */
+  rolling_window?: number;
+  /** {@inheritDoc CommandConfig.rollingBuckets} */
+  rolling_buckets?: number;
+  /** {@inheritDoc CommandConfig.latencyWindow} */
+  latency_window?: number;
+  /** {@inheritDoc CommandConfig.latencyBuckets} */
+  latency_buckets?: number;
+  /** {@inheritDoc CommandConfig.halfOpenProbes} */
+  half_open_probes?: number;
+  /** {@inheritDoc CommandConfig.fallbackTimeout} */
+  fallback_timeout?: number;
+  /** {@inheritDoc CommandConfig.maxRequestsPerSecond} */
+  max_requests_per_second?: number;
+  /** {@inheritDoc CommandConfig.burst} */
+  burst?: number;
+  /** {@inheritDoc CommandConfig.maxQueueSize} */
+  max_queue_size?: number;
+  /** {@inheritDoc CommandConfig.maxQueueWait} */
+  max_queue_wait?: number;
+  /** {@inheritDoc CommandConfig.slowCallDuration} */
+  slow_call_duration?: number;
+  /** {@inheritDoc CommandConfig.slowCallPercentThreshold} */
+  slow_call_percent_threshold?: number;
+  /** {@inheritDoc CommandConfig.consecutiveFailures} */
+  consecutive_failures?: number;
+  /** {@inheritDoc CommandConfig.fleetMaxConcurrentRequests} */
+  fleet_max_concurrent_requests?: number;
+  /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
+  fleet_max_requests_per_second?: number;
+}
+/** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
+type Settings = Readonly<
+  Required<Omit<CommandConfig, 'isBadRequest'>> & {
+    /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
+    isBadRequest: BadRequestPredicate | null;
+  }
+>;
+/** hystrix-go's defaults, with the new settings' defaults. */
+declare const defaultSettings: Settings;
+
+/** What admission asks of a rate limit: a token at `now`, or the call is shed. */
+interface RateLimiter {
+  /** Takes a token at `now` if there is one. */
+  tryTake(now: number): boolean;
+}
+/**
+ * A token bucket (hystrix-go's introduction calls it flow control by token bucket): it holds at most
+ * `burst` tokens, refills at `perSecond` tokens a second, and a call takes one or is shed. Tokens refill from the
+ * timestamps of the calls that read them, so it needs no timer. Amounts are kept in thousandths of a token per
+ * millisecond of refill (`perSecond` units a millisecond), so that with integer rates and a clock in whole
+ * milliseconds (the `ManualClock`) every figure is an exact integer: the bucket never hands out more than
+ * `burst + perSecond × elapsed`.
+ */
+declare class TokenBucket implements RateLimiter {
+  /** Tokens added a second. */
+  readonly perSecond: number;
+  /** The most tokens held at once: the largest burst let through at once. */
+  readonly burst: number;
+  /** Tokens held, in thousandths. */
+  private level;
+  private readonly capacity;
+  private last;
+  constructor(
+    /** Tokens added a second. */
+    perSecond: number,
+    /** The most tokens held at once: the largest burst let through at once. */
+    burst: number,
+    now: number,
+  );
+  /** Takes a token at `now` if there is one. */
+  tryTake(now: number): boolean;
+}
+
+/**
+ * The fleet part of a circuit's stats, when its registry has joined a fleet (`hystrix-ts/redis`): what the
+ * processes of the service see together, as of this process's last sync with the fleet.
+ */
+interface FleetStats {
+  /** The fleet's name. */
+  readonly fleet: string;
+  /**
+   * True while the fleet cannot be reached: the circuit decides from this process's own window, and each fleet
+   * limit is shared out by the last known number of processes.
+   */
+  readonly localMode: boolean;
+  /** Processes of the fleet seen alive at the last sync (1 before the first). */
+  readonly instances: number;
+  /** The fleet's requests in the rolling window (this process's since its last sync included). */
+  readonly requests: number;
+  /** The fleet's errors in the rolling window. */
+  readonly errors: number;
+  /** The fleet's error percentage, rounded, as health is judged. */
+  readonly errorPercent: number;
+  /** True while this process holds the fleet's probe of a half-open circuit. */
+  readonly probing: boolean;
+  /** The fleet-wide concurrency limit (`fleetMaxConcurrentRequests`), 0 for none. */
+  readonly maxConcurrentRequests: number;
+  /** This process's share of it now: the tickets it may use. */
+  readonly leasedConcurrentRequests: number;
+  /** The fleet-wide rate limit (`fleetMaxRequestsPerSecond`), 0 for none. */
+  readonly maxRequestsPerSecond: number;
+  /** Tokens of the fleet's rate limit this process holds now. */
+  readonly leasedTokens: number;
+}
+/**
+ * The fleet's window of one circuit as its metric exchange sees it: the fleet's totals at the last
+ * sync, plus what this process recorded since. The exchange judges health from it while `joined`; in local mode
+ * it judges from the process's own window, which is always kept.
+ */
+declare class SharedWindow {
+  /** False in local mode: the fleet's figures are not used. */
+  joined: boolean;
+  /** The fleet's requests in the window at the last sync. */
+  requests: number;
+  /** The fleet's errors in the window at the last sync. */
+  errors: number;
+  /** The fleet's slow calls in the window at the last sync. */
+  slow: number;
+  /** Requests recorded here and not yet sent to the fleet. */
+  pendingRequests: number;
+  /** Errors recorded here and not yet sent. */
+  pendingErrors: number;
+  /** Slow calls recorded here and not yet sent. */
+  pendingSlow: number;
+}
+/** What a circuit asks of the fleet it belongs to, off the hot path. */
+interface CircuitFleet {
+  /** The window the exchange judges health from. */
+  readonly window: SharedWindow;
+  /** Whether this process may turn the open circuit half-open and probe: it holds the fleet's probe. */
+  mayProbe(): boolean;
+  /** The circuit's state changed here: tell the fleet soon. */
+  changed(): void;
+  /** The fleet part of the circuit's stats. */
+  stats(): FleetStats;
+}
+/** What a fleet needs of a circuit: the circuit's side of its link with the fleet. */
+interface FleetCircuit {
+  /** The command name. */
+  readonly name: string;
+  /** The executor pool. */
+  readonly pool: ExecutorPool;
+  /** The settings the circuit runs with. */
+  readonly circuitSettings: Settings;
+  /** Requests in the circuit's own window. */
+  readonly metricCollector: {
+    requestsAt(now: number): number;
+  };
+  /** Where the circuit's results go: the fleet's window is set there. */
+  readonly exchange: {
+    shared: SharedWindow | null;
+  };
+  /** Calls waiting for a ticket, when the command has a queue. */
+  readonly waiters: {
+    size(): number;
+  } | null;
+  /** The fleet the circuit belongs to. */
+  fleet: CircuitFleet | null;
+  /** Forces the circuit open, or lifts it. */
+  forceOpen(on: boolean): void;
+  /** Forces the circuit closed, or lifts it. */
+  forceClosed(on: boolean): void;
+  /** The circuit's own state: when it opened (0 unless open), and whether it is half-open. */
+  fleetState(): {
+    readonly openedAt: number;
+    readonly probing: boolean;
+  };
+  /** The fleet opened the circuit at `openedAt`. */
+  adoptOpen(openedAt: number, now: number): void;
+  /** The fleet closed the circuit. */
+  adoptClosed(now: number): void;
+  /** The fleet's shares of its limits for this process. */
+  setFleetLimits(tickets: number, limiter: RateLimiter | null): void;
+}
+/** A fleet a registry has joined: it takes in each circuit of the registry. */
+interface FleetHost {
+  /** A circuit of the registry, new or already there. */
+  attach(circuit: FleetCircuit): void;
+}
+
+/**
  * The library's errors. Guards test a brand stored under a `Symbol.for` key rather than `instanceof`, so they
  * also recognise errors made by another copy of the package (an ESM and a CommonJS copy in one process, or two
  * versions in `node_modules`).
@@ -162,28 +488,54 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
+  isContextCanceled as A,
   BadRequestError as B,
   CircuitError as C,
-  ErrCircuitOpen as E,
-  FallbackError as F,
+  DefaultErrorPercentThreshold as D,
+  type ExecutorPool as E,
+  type FleetStats as F,
+  isContextDeadlineExceeded as G,
+  type HystrixGoCommandConfig as H,
+  isContextError as I,
+  isFallbackError as J,
+  isMaxConcurrency as K,
   type Logger as L,
+  isRateLimited as M,
   NoopLogger as N,
+  isTimeout as O,
+  type CircuitFleet as P,
+  type FleetCircuit as Q,
+  type FleetHost as R,
+  type Settings as S,
+  type RateLimiter as T,
+  SharedWindow as U,
+  TokenBucket as V,
+  describeError as W,
+  safeLog as X,
   ContextError as a,
-  type ContextErrorCode as b,
-  ErrClosed as c,
-  ErrMaxConcurrency as d,
-  ErrRateLimited as e,
-  ErrTimeout as f,
-  isCircuitError as g,
-  isCircuitOpen as h,
-  isBadRequestError as i,
-  isContextCanceled as j,
-  isContextDeadlineExceeded as k,
-  isContextError as l,
-  isFallbackError as m,
-  isMaxConcurrency as n,
-  isRateLimited as o,
-  isTimeout as p,
-  describeError as q,
-  safeLog as s,
+  type CommandConfig as b,
+  type BadRequestPredicate as c,
+  type ContextErrorCode as d,
+  DefaultFallbackTimeout as e,
+  DefaultHalfOpenProbes as f,
+  DefaultLatencyBuckets as g,
+  DefaultLatencyWindow as h,
+  DefaultMaxConcurrent as i,
+  DefaultMaxQueueWait as j,
+  DefaultRollingBuckets as k,
+  DefaultRollingWindow as l,
+  DefaultSleepWindow as m,
+  DefaultSlowCallPercentThreshold as n,
+  DefaultTimeout as o,
+  DefaultVolumeThreshold as p,
+  ErrCircuitOpen as q,
+  ErrClosed as r,
+  ErrMaxConcurrency as s,
+  ErrRateLimited as t,
+  ErrTimeout as u,
+  FallbackError as v,
+  defaultSettings as w,
+  isBadRequestError as x,
+  isCircuitError as y,
+  isCircuitOpen as z,
 };

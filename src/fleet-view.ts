@@ -1,5 +1,7 @@
-import type { Circuit } from './circuit.js';
 import { BAD_REQUEST, type EventCode, IS_ERROR } from './events.js';
+import type { RateLimiter } from './policies/token-bucket.js';
+import type { ExecutorPool } from './pool.js';
+import type { Settings } from './settings.js';
 
 /**
  * The fleet part of a circuit's stats, when its registry has joined a fleet (`hystrix-ts/redis`): what the
@@ -34,7 +36,7 @@ export interface FleetStats {
 }
 
 /**
- * @internal The fleet's window of one circuit as its metric exchange sees it: the fleet's totals at the last
+ * The fleet's window of one circuit as its metric exchange sees it: the fleet's totals at the last
  * sync, plus what this process recorded since. The exchange judges health from it while `joined`; in local mode
  * it judges from the process's own window, which is always kept.
  */
@@ -54,7 +56,7 @@ export class SharedWindow {
   /** Slow calls recorded here and not yet sent. */
   pendingSlow = 0;
 
-  /** Counts one execution toward the fleet (the default collector's rules: bad requests are not requests). */
+  /** @internal Counts one execution toward the fleet (the default collector's rules: bad requests are not requests). */
   count(event: EventCode, slow: boolean): void {
     if (event >= BAD_REQUEST) return;
     this.pendingRequests++;
@@ -63,7 +65,7 @@ export class SharedWindow {
   }
 }
 
-/** @internal What a circuit asks of the fleet it belongs to, off the hot path. */
+/** What a circuit asks of the fleet it belongs to, off the hot path. */
 export interface CircuitFleet {
   /** The window the exchange judges health from. */
   readonly window: SharedWindow;
@@ -75,8 +77,38 @@ export interface CircuitFleet {
   stats(): FleetStats;
 }
 
-/** @internal A fleet a registry has joined: it takes in each circuit of the registry. */
+/** What a fleet needs of a circuit: the circuit's side of its link with the fleet. */
+export interface FleetCircuit {
+  /** The command name. */
+  readonly name: string;
+  /** The executor pool. */
+  readonly pool: ExecutorPool;
+  /** The settings the circuit runs with. */
+  readonly circuitSettings: Settings;
+  /** Requests in the circuit's own window. */
+  readonly metricCollector: { requestsAt(now: number): number };
+  /** Where the circuit's results go: the fleet's window is set there. */
+  readonly exchange: { shared: SharedWindow | null };
+  /** Calls waiting for a ticket, when the command has a queue. */
+  readonly waiters: { size(): number } | null;
+  /** The fleet the circuit belongs to. */
+  fleet: CircuitFleet | null;
+  /** Forces the circuit open, or lifts it. */
+  forceOpen(on: boolean): void;
+  /** Forces the circuit closed, or lifts it. */
+  forceClosed(on: boolean): void;
+  /** The circuit's own state: when it opened (0 unless open), and whether it is half-open. */
+  fleetState(): { readonly openedAt: number; readonly probing: boolean };
+  /** The fleet opened the circuit at `openedAt`. */
+  adoptOpen(openedAt: number, now: number): void;
+  /** The fleet closed the circuit. */
+  adoptClosed(now: number): void;
+  /** The fleet's shares of its limits for this process. */
+  setFleetLimits(tickets: number, limiter: RateLimiter | null): void;
+}
+
+/** A fleet a registry has joined: it takes in each circuit of the registry. */
 export interface FleetHost {
   /** A circuit of the registry, new or already there. */
-  attach(circuit: Circuit): void;
+  attach(circuit: FleetCircuit): void;
 }

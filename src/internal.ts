@@ -8,7 +8,11 @@ export { describeError } from './errors.js';
 export { safeLog } from './logger.js';
 export { catchRejection } from './thenable.js';
 export { checkFunction, checkInteger, checkName, describeValue } from './validate.js';
-export type { Circuit } from './circuit.js';
-export { type CircuitFleet, type FleetHost, SharedWindow } from './fleet-view.js';
+export {
+  type CircuitFleet,
+  type FleetCircuit,
+  type FleetHost,
+  SharedWindow,
+} from './fleet-view.js';
 export type { RateLimiter } from './policies/token-bucket.js';
 export { TokenBucket } from './policies/token-bucket.js';

@@ -100,6 +100,7 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'FallbackEventType',
       'FallbackFunction',
       'FallbackTrigger',
+      'FleetStats',
       'GetCircuitResult',
       'HystrixEvents',
       'HystrixGoCommandConfig',
@@ -123,6 +124,8 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
   // part of the public API.
   './internal': {
     values: [
+      'SharedWindow',
+      'TokenBucket',
       'catchRejection',
       'checkFunction',
       'checkInteger',
@@ -131,7 +134,7 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'describeValue',
       'safeLog',
     ],
-    types: [],
+    types: ['CircuitFleet', 'FleetCircuit', 'FleetHost', 'RateLimiter'],
   },
   './rolling': {
     values: ['RollingNumber', 'RollingTiming'],
@@ -153,6 +156,10 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'StreamServerOptions',
       'StreamSource',
     ],
+  },
+  './redis': {
+    values: ['FleetSnapshots', 'joinFleet', 'keyPart'],
+    types: ['Fleet', 'FleetRedisClient', 'JoinFleetOptions'],
   },
   './prometheus': {
     values: ['DEFAULT_DURATION_BUCKETS', 'registerPrometheus'],

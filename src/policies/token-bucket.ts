@@ -1,11 +1,11 @@
-/** @internal What admission asks of a rate limit: a token at `now`, or the call is shed. */
+/** What admission asks of a rate limit: a token at `now`, or the call is shed. */
 export interface RateLimiter {
   /** Takes a token at `now` if there is one. */
   tryTake(now: number): boolean;
 }
 
 /**
- * @internal A token bucket (hystrix-go's introduction calls it flow control by token bucket): it holds at most
+ * A token bucket (hystrix-go's introduction calls it flow control by token bucket): it holds at most
  * `burst` tokens, refills at `perSecond` tokens a second, and a call takes one or is shed. Tokens refill from the
  * timestamps of the calls that read them, so it needs no timer. Amounts are kept in thousandths of a token per
  * millisecond of refill (`perSecond` units a millisecond), so that with integer rates and a clock in whole

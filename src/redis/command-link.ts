@@ -1,5 +1,10 @@
 import type { FleetStats } from 'hystrix-ts';
-import { type Circuit, type CircuitFleet, SharedWindow, TokenBucket } from 'hystrix-ts/internal';
+import {
+  type FleetCircuit,
+  type CircuitFleet,
+  SharedWindow,
+  TokenBucket,
+} from 'hystrix-ts/internal';
 import { type CommandKeys, commandKeys } from './keys.js';
 import { LeasedTokens } from './leased-tokens.js';
 import type { SyncReply } from './reply.js';
@@ -65,7 +70,7 @@ export class CommandLink implements CircuitFleet {
   private forced: 0 | 1 | 2 = 0;
 
   constructor(
-    readonly circuit: Circuit,
+    readonly circuit: FleetCircuit,
     private readonly owner: LinkOwner,
   ) {
     this.keys = commandKeys(owner.prefix, owner.name, circuit.name);

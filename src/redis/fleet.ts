@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ClockTimer, Hystrix } from 'hystrix-ts';
-import { type Circuit, describeError, type FleetHost, safeLog } from 'hystrix-ts/internal';
+import { type FleetCircuit, describeError, type FleetHost, safeLog } from 'hystrix-ts/internal';
 import { type FleetRedisClient, runScript } from './client.js';
 import { CommandLink, type LinkOwner, type SyncRequest } from './command-link.js';
 import { type FleetKeys, fleetKeys, keyPart } from './keys.js';
@@ -125,7 +125,7 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
   }
 
   /** {@inheritDoc FleetHost.attach} */
-  attach(circuit: Circuit): void {
+  attach(circuit: FleetCircuit): void {
     if (this.left) return;
     const link = new CommandLink(circuit, this);
     this.links.set(circuit.name, link);
@@ -282,7 +282,8 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     const circuits = new Set<CommandLink>();
     for (const circuit of this.hystrix.getCircuits()) {
       const link = this.links.get(circuit.name);
-      if (link !== undefined && link.circuit === circuit) circuits.add(link);
+      // The same object, seen through the registry's public view of it.
+      if (link !== undefined && (link.circuit as object) === circuit) circuits.add(link);
     }
     // Circuits the registry forgot (flush) leave with their links.
     for (const [name, link] of this.links) if (!circuits.has(link)) this.links.delete(name);
