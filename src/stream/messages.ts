@@ -131,6 +131,9 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     badRequests: s.badRequests,
     rateLimited: s.rateLimited,
     slowCalls: s.slowCalls,
+    retries: s.retries,
+    hedges: s.hedges,
+    hedgeWins: s.hedgeWins,
     consecutiveFailures: s.consecutiveFailures,
     queueSize: s.queueSize,
     activeCount: s.activeCount,
@@ -145,5 +148,7 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     halfOpenProbes: settings.halfOpenProbes,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     maxQueueSize: settings.maxQueueSize,
+    retryAttempts: settings.retryAttempts,
+    hedgeMaxAttempts: settings.hedgeMaxAttempts,
   });
 }
