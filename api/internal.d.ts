@@ -2,14 +2,14 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
-  P as CircuitFleet,
-  Q as FleetCircuit,
-  R as FleetHost,
-  T as RateLimiter,
-  U as SharedWindow,
-  V as TokenBucket,
-  W as describeError,
-  X as safeLog,
+  U as CircuitFleet,
+  V as FleetCircuit,
+  W as FleetHost,
+  X as RateLimiter,
+  Y as SharedWindow,
+  Z as TokenBucket,
+  _ as describeError,
+  $ as safeLog,
 } from './logger.chunk.js';
 
 /**

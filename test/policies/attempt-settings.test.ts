@@ -1,6 +1,13 @@
 /** The settings of retries and hedging: defaults, both key forms, and clear errors for what cannot work. */
 import { describe, expect, it } from 'vitest';
-import { Hystrix, ManualClock } from '../../src/index.js';
+import {
+  DefaultRetryBackoffBase,
+  DefaultRetryBackoffCap,
+  DefaultRetryBudgetMinPerSecond,
+  DefaultRetryBudgetPercent,
+  Hystrix,
+  ManualClock,
+} from '../../src/index.js';
 import { manualHystrix, thrownBy } from '../helpers.js';
 
 function errorOf(fn: () => unknown): Error {
@@ -22,6 +29,17 @@ describe('retry and hedge settings', () => {
       s.hedgeDelay,
       s.hedgeDelayPercentile,
     ]).toEqual([1, 10, 10, 100, 2000, 1, 0, 0]);
+    expect([
+      DefaultRetryBudgetPercent,
+      DefaultRetryBudgetMinPerSecond,
+      DefaultRetryBackoffBase,
+      DefaultRetryBackoffCap,
+    ]).toEqual([
+      s.retryBudgetPercent,
+      s.retryBudgetMinPerSecond,
+      s.retryBackoffBase,
+      s.retryBackoffCap,
+    ]);
   });
 
   it("hystrix-go's snake_case keys: 0 means the default", () => {
