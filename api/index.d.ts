@@ -24,6 +24,7 @@ export {
   h as DefaultLatencyWindow,
   i as DefaultMaxConcurrent,
   j as DefaultMaxQueueWait,
+<<<<<<< HEAD
   k as DefaultRollingBuckets,
   l as DefaultRollingWindow,
   m as DefaultSleepWindow,
@@ -48,6 +49,36 @@ export {
   K as isMaxConcurrency,
   M as isRateLimited,
   O as isTimeout,
+=======
+  k as DefaultRetryBackoffBase,
+  l as DefaultRetryBackoffCap,
+  m as DefaultRetryBudgetMinPerSecond,
+  n as DefaultRetryBudgetPercent,
+  o as DefaultRollingBuckets,
+  p as DefaultRollingWindow,
+  q as DefaultSleepWindow,
+  r as DefaultSlowCallPercentThreshold,
+  s as DefaultTimeout,
+  t as DefaultVolumeThreshold,
+  u as ErrCircuitOpen,
+  v as ErrClosed,
+  w as ErrMaxConcurrency,
+  x as ErrRateLimited,
+  y as ErrTimeout,
+  z as FallbackError,
+  N as NoopLogger,
+  A as defaultSettings,
+  G as isBadRequestError,
+  I as isCircuitError,
+  J as isCircuitOpen,
+  K as isContextCanceled,
+  M as isContextDeadlineExceeded,
+  O as isContextError,
+  P as isFallbackError,
+  Q as isMaxConcurrency,
+  R as isRateLimited,
+  T as isTimeout,
+>>>>>>> retries
 } from './logger.chunk.js';
 
 /**
@@ -106,6 +137,12 @@ interface MetricResult {
   readonly rateLimited: number;
   /** 1 when the run was slow (see `slowCallDuration`). */
   readonly slowCalls: number;
+  /** 1 for an execution that retried its call after a failure or a timeout (see `retryAttempts`). */
+  readonly retries: number;
+  /** 1 for a hedge: an execution started because its call had not been answered in time (see `hedgeMaxAttempts`). */
+  readonly hedges: number;
+  /** 1 for a hedge whose success answered its call. */
+  readonly hedgeWins: number;
   /** From the call to its outcome, fallback included. */
   readonly totalDuration: number;
   /**
@@ -271,6 +308,12 @@ interface CircuitStats {
   readonly rateLimited: number;
   /** Runs at least `slowCallDuration` long (a timeout too, when the timeout is), in the window. */
   readonly slowCalls: number;
+  /** Executions that retried a call after a failure or a timeout, in the window (see `retryAttempts`). */
+  readonly retries: number;
+  /** Hedges in the window: executions started because a call had not been answered within the hedge delay. */
+  readonly hedges: number;
+  /** Hedges whose success answered their call, in the window. */
+  readonly hedgeWins: number;
   /** Failures and timeouts in a row, up to now (any success ends the run). */
   readonly consecutiveFailures: number;
   /** Calls waiting in the queue for a ticket now. */
@@ -460,6 +503,11 @@ interface HystrixOptions {
   logger?: Logger;
   /** Defaults for every command of this registry, over the built-in ones (see `setDefaults`). */
   defaults?: CommandConfig | HystrixGoCommandConfig;
+  /**
+   * The random source of retry backoff jitter, numbers in [0, 1) (default `Math.random`); a seeded one makes
+   * retries deterministic in tests.
+   */
+  random?: () => number;
 }
 /** Options of one call. */
 interface CommandOptions {

@@ -2,6 +2,7 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
+<<<<<<< HEAD
   P as CircuitFleet,
   Q as FleetCircuit,
   R as FleetHost,
@@ -10,6 +11,16 @@ export {
   V as TokenBucket,
   W as describeError,
   X as safeLog,
+=======
+  U as CircuitFleet,
+  V as FleetCircuit,
+  W as FleetHost,
+  X as RateLimiter,
+  Y as SharedWindow,
+  Z as TokenBucket,
+  _ as describeError,
+  $ as safeLog,
+>>>>>>> retries
 } from './logger.chunk.js';
 
 /**

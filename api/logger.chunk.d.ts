@@ -51,6 +51,17 @@ declare const DefaultFallbackTimeout = 1000;
 declare const DefaultMaxQueueWait = 1000;
 /** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
 declare const DefaultSlowCallPercentThreshold = 100;
+<<<<<<< HEAD
+=======
+/** The share of calls, in percent, that retries and hedges may add to a command's load (Finagle's `RetryBudget`). */
+declare const DefaultRetryBudgetPercent = 10;
+/** Retries and hedges a second allowed whatever the traffic, so that a quiet command can still retry. */
+declare const DefaultRetryBudgetMinPerSecond = 10;
+/** The first retry's backoff ceiling in milliseconds; each retry doubles it (AWS's "base"). */
+declare const DefaultRetryBackoffBase = 100;
+/** The largest backoff ceiling in milliseconds (AWS's "cap"). */
+declare const DefaultRetryBackoffCap = 2000;
+>>>>>>> retries
 /** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
 type BadRequestPredicate = (error: unknown) => boolean;
 /**
@@ -125,6 +136,45 @@ interface CommandConfig {
    */
   fleetMaxRequestsPerSecond?: number;
   /**
+<<<<<<< HEAD
+=======
+   * Attempts a call makes in all, the first included: a failure or a timeout is retried after a backoff with full
+   * jitter while attempts and the retry budget last; short-circuits, rejections, rate-limited calls, bad requests
+   * and the caller's abort are never retried. Each attempt is an execution with its own timeout and events; the
+   * fallback runs once, after the last. 1 (the default): no retry. At most 10. Not with `hedgeMaxAttempts`.
+   */
+  retryAttempts?: number;
+  /**
+   * The retry budget: retries and hedges may add at most this share, in percent (a fraction is allowed), of the
+   * calls in the rolling window, beyond `retryBudgetMinPerSecond`. 0 to 100. Default 10.
+   */
+  retryBudgetPercent?: number;
+  /** Retries and hedges a second the budget allows whatever the traffic (a fraction is allowed). Default 10. */
+  retryBudgetMinPerSecond?: number;
+  /** Milliseconds: the first retry waits a random time up to this; each further retry doubles it. Default 100. */
+  retryBackoffBase?: number;
+  /** Milliseconds: the most a retry's random wait can be; at least `retryBackoffBase`. Default 2000. */
+  retryBackoffCap?: number;
+  /**
+   * Attempts a hedged call may have in flight in all, the first included: when no attempt has answered after the
+   * hedge delay, one more starts (within the retry budget), up to this many; the first success wins and the
+   * others' signals are aborted. 1 (the default): no hedging. At most 10. Needs `hedgeDelay` or
+   * `hedgeDelayPercentile`; not with `retryAttempts`.
+   */
+  hedgeMaxAttempts?: number;
+  /**
+   * Milliseconds to wait for an answer before each hedge; 1 to 2147483647. With `hedgeDelayPercentile`, the delay
+   * used until the latency window knows that percentile. 0 (the default): none.
+   */
+  hedgeDelay?: number;
+  /**
+   * The hedge delay as a percentile (above 0, up to 99.9) of the command's run latency over the latency window,
+   * read at most once a second: 95 hedges the slowest 5 % of calls. Until the window holds enough runs to tell it
+   * (100 / (100 - percentile)), `hedgeDelay` is used, or no hedge is made without one. 0 (the default): none.
+   */
+  hedgeDelayPercentile?: number;
+  /**
+>>>>>>> retries
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -176,6 +226,25 @@ interface HystrixGoCommandConfig {
   fleet_max_concurrent_requests?: number;
   /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
   fleet_max_requests_per_second?: number;
+<<<<<<< HEAD
+=======
+  /** {@inheritDoc CommandConfig.retryAttempts} */
+  retry_attempts?: number;
+  /** {@inheritDoc CommandConfig.retryBudgetPercent} */
+  retry_budget_percent?: number;
+  /** {@inheritDoc CommandConfig.retryBudgetMinPerSecond} */
+  retry_budget_min_per_second?: number;
+  /** {@inheritDoc CommandConfig.retryBackoffBase} */
+  retry_backoff_base?: number;
+  /** {@inheritDoc CommandConfig.retryBackoffCap} */
+  retry_backoff_cap?: number;
+  /** {@inheritDoc CommandConfig.hedgeMaxAttempts} */
+  hedge_max_attempts?: number;
+  /** {@inheritDoc CommandConfig.hedgeDelay} */
+  hedge_delay?: number;
+  /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
+  hedge_delay_percentile?: number;
+>>>>>>> retries
 }
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 type Settings = Readonly<
@@ -488,12 +557,18 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
+<<<<<<< HEAD
   isContextCanceled as A,
+=======
+  safeLog as $,
+  defaultSettings as A,
+>>>>>>> retries
   BadRequestError as B,
   CircuitError as C,
   DefaultErrorPercentThreshold as D,
   type ExecutorPool as E,
   type FleetStats as F,
+<<<<<<< HEAD
   isContextDeadlineExceeded as G,
   type HystrixGoCommandConfig as H,
   isContextError as I,
@@ -512,6 +587,29 @@ export {
   TokenBucket as V,
   describeError as W,
   safeLog as X,
+=======
+  isBadRequestError as G,
+  type HystrixGoCommandConfig as H,
+  isCircuitError as I,
+  isCircuitOpen as J,
+  isContextCanceled as K,
+  type Logger as L,
+  isContextDeadlineExceeded as M,
+  NoopLogger as N,
+  isContextError as O,
+  isFallbackError as P,
+  isMaxConcurrency as Q,
+  isRateLimited as R,
+  type Settings as S,
+  isTimeout as T,
+  type CircuitFleet as U,
+  type FleetCircuit as V,
+  type FleetHost as W,
+  type RateLimiter as X,
+  SharedWindow as Y,
+  TokenBucket as Z,
+  describeError as _,
+>>>>>>> retries
   ContextError as a,
   type CommandConfig as b,
   type BadRequestPredicate as c,
@@ -522,6 +620,7 @@ export {
   DefaultLatencyWindow as h,
   DefaultMaxConcurrent as i,
   DefaultMaxQueueWait as j,
+<<<<<<< HEAD
   DefaultRollingBuckets as k,
   DefaultRollingWindow as l,
   DefaultSleepWindow as m,
@@ -538,4 +637,22 @@ export {
   isBadRequestError as x,
   isCircuitError as y,
   isCircuitOpen as z,
+=======
+  DefaultRetryBackoffBase as k,
+  DefaultRetryBackoffCap as l,
+  DefaultRetryBudgetMinPerSecond as m,
+  DefaultRetryBudgetPercent as n,
+  DefaultRollingBuckets as o,
+  DefaultRollingWindow as p,
+  DefaultSleepWindow as q,
+  DefaultSlowCallPercentThreshold as r,
+  DefaultTimeout as s,
+  DefaultVolumeThreshold as t,
+  ErrCircuitOpen as u,
+  ErrClosed as v,
+  ErrMaxConcurrency as w,
+  ErrRateLimited as x,
+  ErrTimeout as y,
+  FallbackError as z,
+>>>>>>> retries
 };

@@ -53,6 +53,8 @@ declare const ATTR_STATE = 'hystrix.circuit.state';
  * - `hystrix.requests` (counter, `{request}`): executions that count toward health (every kind
  *   but bad requests and rate-limited calls);
  * - `hystrix.slow.calls` (counter, `{call}`): runs at least `slowCallDuration` long;
+ * - `hystrix.retries`, `hystrix.hedges` and `hystrix.hedge.wins` (counters, `{execution}`):
+ *   executions that retried a call, hedges, and hedges whose success answered their call;
  * - `hystrix.run.duration` (histogram, `ms`): how long `run` took, for runs that decided the
  *   outcome;
  * - `hystrix.total.duration` (histogram, `ms`): from the call to its outcome, fallback included;
@@ -64,7 +66,7 @@ declare const ATTR_STATE = 'hystrix.circuit.state';
  *   (`hystrix-ts/redis`) only, `hystrix.fleet.local_mode` (gauge, 0 or 1: the circuit decides alone
  *   because Redis cannot be reached) and `hystrix.fleet.instances` (gauge): the fleet's live processes.
  *
- * The three counters are asynchronous (totals kept per command, observed at collection); every event
+ * The counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits
  * that exist already are covered too. Collecting only reads circuits, never changes one.
  *

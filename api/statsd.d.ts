@@ -125,6 +125,12 @@ declare const DATADOG_METRICS: Readonly<{
   readonly rateLimited: 'hystrix.rateLimited';
   /** Counter: runs at least `slowCallDuration` long. */
   readonly slowCalls: 'hystrix.slowCalls';
+  /** Counter: executions that retried a call after a failure or a timeout (`retryAttempts`). */
+  readonly retries: 'hystrix.retries';
+  /** Counter: hedges, executions started because a call had not answered in time (`hedgeMaxAttempts`). */
+  readonly hedges: 'hystrix.hedges';
+  /** Counter: hedges whose success answered their call. */
+  readonly hedgeWins: 'hystrix.hedgeWins';
   /** Timing (ms): from the call to its outcome, fallback included. */
   readonly totalDuration: 'hystrix.totalDuration';
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */
@@ -145,7 +151,7 @@ declare const DATADOG_METRICS: Readonly<{
  * Exports every execution of a registry's circuits to StatsD with hystrix-go's metric names:
  * `<prefix>.<circuit>.circuitOpen` (gauge: 0 after a success, 1 after a short-circuit), the counters
  * `.attempts .errors .successes .failures .rejects .shortCircuits .timeouts .fallbackSuccesses
- * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls` (only
+ * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins` (only
  * those that are not 0), and the timings
  * `.totalDuration`, `.runDuration` (only for calls whose run decided the outcome) in milliseconds and
  * `.concurrencyInUse` (percent of the concurrency limit in use). The circuit name is {@link sanitizeName}d.

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [-- --only=calls,fast-fail,timeouts,sustained,idle,retained,routes,fleet,fetch,
- * protected-routes]: hystrix-ts
+ * protected-routes,attempts]: hystrix-ts
  * against a bare call, opossum and cockatiel, in one process. Prints a markdown table; a full run of every
  * scenario also writes it to bench/RESULTS.md.
  */
@@ -20,7 +20,8 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
-import { VARIANTS } from './variants.js';
+import { attemptResults, attemptTable } from './attempts.js';
+import { hystrix, VARIANTS } from './variants.js';
 import { type HttpFigures, httpOverhead as fetchOverhead } from './fetch-overhead.js';
 import { fleet } from './fleet.js';
 import { type HttpRow, httpOverhead as routeOverhead } from './http.js';
@@ -37,6 +38,7 @@ const SCENARIOS = [
   'fleet',
   'fetch',
   'protected-routes',
+  'attempts',
 ];
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg === undefined ? SCENARIOS : onlyArg.slice('--only='.length).split(',');
@@ -119,9 +121,10 @@ if (runs('fast-fail')) {
   log('fast-fail, pool full...');
   full = await fastFailFull(VARIANTS, scale);
 }
-// The rate-limited command shows what the rate limit costs a call: the scenarios above. The others measure the
-// library at large, where it would be the default command again.
-const LIBRARY = VARIANTS.filter((v) => v.name !== 'hystrix-ts rate-limited');
+// The rate-limited, retrying and hedging commands show what each option costs a call: the scenarios above. The
+// others measure the library at large, where it would be the default command again.
+const OPTIONS = new Set(['hystrix-ts rate-limited', 'hystrix-ts retry', 'hystrix-ts hedge']);
+const LIBRARY = VARIANTS.filter((v) => !OPTIONS.has(v.name));
 let late = none;
 if (runs('timeouts')) {
   log('10 % past the timeout...');
@@ -479,6 +482,19 @@ if (everything) {
   for (const [figure, target, value, met] of targets)
     out.push(line([figure, target, value, met ? 'yes' : '**no**']));
   out.push('');
+}
+
+// Not a speed: what retries and hedging do to the load and to callers, simulated on the ManualClock (the same
+// figures on every machine).
+if (runs('attempts')) {
+  log('retries and hedging, simulated...');
+  out.push('## Retries and hedging', '');
+  out.push(
+    'Made by `bench/attempts.ts` with the build (`npx tsx bench/attempts.ts` prints it from the sources); ' +
+      '`test/policies/attempt-simulation.test.ts` checks the figures.',
+    '',
+  );
+  out.push(attemptTable(await attemptResults(hystrix)), '');
 }
 
 const table = out.join('\n');

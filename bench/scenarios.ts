@@ -44,6 +44,8 @@ const COST: Readonly<Record<string, number>> = {
   bare: 50,
   'hystrix-ts': 250,
   'hystrix-ts rate-limited': 270,
+  'hystrix-ts retry': 400,
+  'hystrix-ts hedge': 450,
   opossum: 1000,
   'cockatiel breaker': 150,
   'cockatiel composite': 12_000,
@@ -53,6 +55,8 @@ const COST: Readonly<Record<string, number>> = {
 const REJECTION_COST: Readonly<Record<string, number>> = {
   'hystrix-ts': 250,
   'hystrix-ts rate-limited': 250,
+  'hystrix-ts retry': 300,
+  'hystrix-ts hedge': 300,
   opossum: 5000,
   'cockatiel breaker': 5000,
   'cockatiel composite': 20_000,

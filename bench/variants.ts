@@ -59,6 +59,21 @@ export const hystrixTsRateLimited: Variant = hystrixVariant('hystrix-ts rate-lim
   burst: 1_000_000_000,
 });
 
+/**
+ * The same command with 3 attempts a call and a work that always succeeds: what a call pays for retries being
+ * on (the call above its executions, the budget's count), when nothing is retried.
+ */
+export const hystrixTsRetry: Variant = hystrixVariant('hystrix-ts retry', { retryAttempts: 3 });
+
+/**
+ * The same command with a hedge after 1 s, which no scenario's work reaches: what a call pays for hedging being
+ * on (the call above its executions, its hedge delay's entry in a deadline queue), when no hedge is sent.
+ */
+export const hystrixTsHedge: Variant = hystrixVariant('hystrix-ts hedge', {
+  hedgeMaxAttempts: 2,
+  hedgeDelay: 1000,
+});
+
 function hystrixVariant(name: string, policies: Library.CommandConfig): Variant {
   return { name, make: (options) => hystrixInstance(policies, options) };
 }
@@ -153,6 +168,8 @@ const ALL: readonly Variant[] = [
   bare,
   hystrixTs,
   hystrixTsRateLimited,
+  hystrixTsRetry,
+  hystrixTsHedge,
   opossum,
   cockatielBreaker,
   cockatielComposite,

@@ -18,6 +18,8 @@ import {
   TRIP_CONSECUTIVE,
   TRIP_SLOW_CALLS,
 } from './metrics/exchange.js';
+import { type AttemptPolicy, attemptPolicyFor } from './policies/attempt-policy.js';
+import type { RandomSource } from './policies/backoff.js';
 import { type RateLimiter, TokenBucket } from './policies/token-bucket.js';
 import { type Waiter, WaitQueue } from './policies/wait-queue.js';
 import type { CircuitStateName, EventHub, StateChangeReason } from './state-events.js';
@@ -51,6 +53,8 @@ export interface CircuitOwner {
   readonly events: EventHub;
   logger(): Logger;
   deadlinesFor(timeout: number): DeadlineQueue;
+  /** The random source of backoff jitter. */
+  readonly random: RandomSource;
 }
 
 /** @internal A call waiting in the circuit's queue for a ticket. */
@@ -113,6 +117,8 @@ export class Circuit implements CircuitBreaker {
   fallbackDeadlines: DeadlineQueue;
   /** @internal The rate limit, when the command has one. */
   limiter: RateLimiter | null = null;
+  /** @internal Retries or hedging, when the command has either: a call then runs as an `AttemptedCall`. */
+  attempts: AttemptPolicy | null = null;
   /** @internal The fleet this circuit belongs to, while its registry has joined one. */
   fleet: CircuitFleet | null = null;
   /** The fleet's share of a fleet-wide concurrency limit for this process, or -1 for none. */
@@ -157,6 +163,7 @@ export class Circuit implements CircuitBreaker {
     this.runDeadlines = owner.deadlinesFor(settings.timeout);
     this.fallbackDeadlines = owner.deadlinesFor(settings.fallbackTimeout);
     this.applyPolicies(settings, null);
+    this.attempts = attemptPolicyFor(settings, null, owner.clock, owner.random);
     for (const factory of factories) this.attach(factory);
   }
 
@@ -232,6 +239,7 @@ export class Circuit implements CircuitBreaker {
       this.waiters?.size() ?? 0,
       this.owner.clock.now(),
       this.fleet === null ? null : this.fleet.stats(),
+      this.attempts,
     );
   }
 
@@ -311,6 +319,7 @@ export class Circuit implements CircuitBreaker {
     this.settings = settings;
     this.pool.max = this.ticketLimit();
     this.applyPolicies(settings, old);
+    this.attempts = attemptPolicyFor(settings, this.attempts, this.clock, this.owner.random);
     if (settings.timeout !== old.timeout)
       this.runDeadlines = this.owner.deadlinesFor(settings.timeout);
     if (settings.fallbackTimeout !== old.fallbackTimeout) {
@@ -533,6 +542,11 @@ export class Circuit implements CircuitBreaker {
       figures,
       at: now,
     });
+  }
+
+  /** @internal The registry's deadlines of `ms` milliseconds: retry backoffs and hedge delays wait in them. */
+  deadlinesFor(ms: number): DeadlineQueue {
+    return this.owner.deadlinesFor(ms);
   }
 
   /** @internal Logs an error isolated on this circuit's behalf. */

@@ -19,6 +19,7 @@ import {
   CONTEXT_DEADLINE_EXCEEDED,
   type EventCode,
   FAILURE,
+  type FallbackCode,
   FALLBACK_FAILURE,
   FALLBACK_SUCCESS,
   NO_FALLBACK,
@@ -70,8 +71,8 @@ export class Execution
   nextDeadline: Deadline | null;
   waiting: boolean;
   queue: DeadlineQueue | null;
-  private readonly circuit: Circuit;
-  private fallback: FallbackFunction<unknown> | null;
+  protected readonly circuit: Circuit;
+  protected fallback: FallbackFunction<unknown> | null;
   private readonly start: number;
   /** When run was called: the call's start, or, for a call that waited in the queue, when it got its ticket. */
   private runStart: number;
@@ -135,7 +136,7 @@ export class Execution
   }
 
   /** Admission, ticket and run: everything `begin` does before handing out the caller's promise. */
-  private admitAndRun(
+  protected admitAndRun(
     run: RunFunction<unknown>,
     signal: AbortSignal | undefined,
     runQueue: DeadlineQueue | null,
@@ -280,7 +281,7 @@ export class Execution
     if (this.phase !== FALLING_BACK) return;
     this.phase = DONE;
     const now = this.circuit.clock.now();
-    this.circuit.exchange.report(
+    this.report(
       now,
       this.event,
       ok ? FALLBACK_SUCCESS : FALLBACK_FAILURE,
@@ -309,13 +310,7 @@ export class Execution
     const signal = this.callerSignal;
     if (signal !== null) this.unlisten(signal);
     if (this.probeEpoch >= 0) circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
-    circuit.exchange.report(
-      now,
-      SUCCESS,
-      NO_FALLBACK,
-      elapsed(this.runStart, now),
-      elapsed(this.start, now),
-    );
+    this.report(now, SUCCESS, NO_FALLBACK, elapsed(this.runStart, now), elapsed(this.start, now));
     this.succeed(value);
   }
 
@@ -358,8 +353,19 @@ export class Execution
     if (circuit.waiters !== null) circuit.handOff(now);
   }
 
+  /** Records the execution in the circuit's metrics. */
+  protected report(
+    now: number,
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+  ): void {
+    this.circuit.exchange.report(now, event, fallback, runMs, totalMs);
+  }
+
   /** Fixes the primary outcome (not a success). */
-  private decide(event: EventCode, error: unknown, now: number, runMs: number): void {
+  protected decide(event: EventCode, error: unknown, now: number, runMs: number): void {
     // A bad request passes through: no fallback.
     if (event === BAD_REQUEST) this.fallback = null;
     this.phase = this.fallback === null ? DONE : FALLING_BACK;
@@ -377,13 +383,7 @@ export class Execution
     const fallback = this.fallback;
     if (fallback === null) {
       const error = this.error;
-      this.circuit.exchange.report(
-        now,
-        this.event,
-        NO_FALLBACK,
-        this.runMs,
-        elapsed(this.start, now),
-      );
+      this.report(now, this.event, NO_FALLBACK, this.runMs, elapsed(this.start, now));
       this.fail(error);
       return;
     }

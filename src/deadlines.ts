@@ -141,10 +141,10 @@ export class DeadlineQueue {
     this.live = 0;
     this.stored = 0;
     this.stopTimer();
-    for (const e of waiting) {
-      e.waiting = false;
-      e.cancel(reason);
-    }
+    // All are marked first: cancelling one may end another of this queue (a call ends its other attempts), whose
+    // `done` must then find it no longer waiting.
+    for (const e of waiting) e.waiting = false;
+    for (const e of waiting) e.cancel(reason);
   }
 
   private stopTimer(): void {

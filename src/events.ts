@@ -104,3 +104,15 @@ export const IS_ERROR: readonly boolean[] = [
   false,
   false,
 ];
+
+/** @internal An execution that is a call's first attempt, or an execution of a call without retries or hedges. */
+export const ATTEMPT_FIRST = 0;
+/** @internal An execution that retries a call after a failure or a timeout. */
+export const ATTEMPT_RETRY = 1;
+/** @internal A hedge: an execution started because the call's earlier ones had not answered. */
+export const ATTEMPT_HEDGE = 2;
+/** @internal A hedge whose success answered the call. */
+export const ATTEMPT_HEDGE_WON = 3;
+/** @internal What an execution was to its call. */
+export type AttemptRole =
+  typeof ATTEMPT_FIRST | typeof ATTEMPT_RETRY | typeof ATTEMPT_HEDGE | typeof ATTEMPT_HEDGE_WON;

@@ -1,6 +1,7 @@
 import { MODE_DO, MODE_GO, type Mode } from './caller-promise.js';
 import { Circuit, type CircuitBreaker, type CircuitOwner } from './circuit.js';
 import { type Clock, systemClock } from './clock.js';
+import { AttemptedCall } from './attempted-call.js';
 import { Execution } from './command.js';
 import type { FallbackFunction, RunFunction } from './run-context.js';
 import { DeadlineQueue } from './deadlines.js';
@@ -29,6 +30,11 @@ export interface HystrixOptions {
   logger?: Logger;
   /** Defaults for every command of this registry, over the built-in ones (see `setDefaults`). */
   defaults?: CommandConfig | HystrixGoCommandConfig;
+  /**
+   * The random source of retry backoff jitter, numbers in [0, 1) (default `Math.random`); a seeded one makes
+   * retries deterministic in tests.
+   */
+  random?: () => number;
 }
 
 /** Options of one call. */
@@ -87,8 +93,14 @@ export class Hystrix {
     if (typeof input !== 'object' || input === null) {
       throw new TypeError('new Hystrix(options): options must be an object');
     }
-    const { clock = systemClock, logger = new NoopLogger(), defaults } = options;
+    const {
+      clock = systemClock,
+      logger = new NoopLogger(),
+      defaults,
+      random = Math.random,
+    } = options;
     checkClock(clock, 'options.clock');
+    checkFunction(random, 'options.random');
     checkLogger(logger);
     this.clock = clock;
     const time = MonotonicClock.of(clock);
@@ -102,6 +114,7 @@ export class Hystrix {
     this.owner = {
       clock: time,
       events,
+      random,
       logger: () => this.log,
       deadlinesFor(timeout: number): DeadlineQueue {
         let queue = deadlines.get(timeout);
@@ -393,6 +406,17 @@ export class Hystrix {
     if (fallback != null && typeof fallback !== 'function')
       checkFunction(fallback, 'fallback', true);
     const circuit = this.circuits.get(name) ?? this.createCircuit(name);
+    // Retries and hedging live above the execution, so that a command without them runs exactly as before.
+    if (circuit.attempts !== null && signal?.aborted !== true) {
+      return new AttemptedCall(
+        circuit,
+        circuit.attempts,
+        run as RunFunction<unknown>,
+        (fallback ?? null) as FallbackFunction<unknown> | null,
+        deadlines,
+        mode,
+      ).begin(signal, this.time.now());
+    }
     return new Execution(
       circuit,
       (fallback ?? null) as FallbackFunction<unknown> | null,

@@ -31,6 +31,14 @@ export const DefaultFallbackTimeout = 1000;
 export const DefaultMaxQueueWait = 1000;
 /** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
 export const DefaultSlowCallPercentThreshold = 100;
+/** The share of calls, in percent, that retries and hedges may add to a command's load (Finagle's `RetryBudget`). */
+export const DefaultRetryBudgetPercent = 10;
+/** Retries and hedges a second allowed whatever the traffic, so that a quiet command can still retry. */
+export const DefaultRetryBudgetMinPerSecond = 10;
+/** The first retry's backoff ceiling in milliseconds; each retry doubles it (AWS's "base"). */
+export const DefaultRetryBackoffBase = 100;
+/** The largest backoff ceiling in milliseconds (AWS's "cap"). */
+export const DefaultRetryBackoffCap = 2000;
 
 /** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
 export type BadRequestPredicate = (error: unknown) => boolean;
@@ -107,6 +115,42 @@ export interface CommandConfig {
    */
   fleetMaxRequestsPerSecond?: number;
   /**
+   * Attempts a call makes in all, the first included: a failure or a timeout is retried after a backoff with full
+   * jitter while attempts and the retry budget last; short-circuits, rejections, rate-limited calls, bad requests
+   * and the caller's abort are never retried. Each attempt is an execution with its own timeout and events; the
+   * fallback runs once, after the last. 1 (the default): no retry. At most 10. Not with `hedgeMaxAttempts`.
+   */
+  retryAttempts?: number;
+  /**
+   * The retry budget: retries and hedges may add at most this share, in percent (a fraction is allowed), of the
+   * calls in the rolling window, beyond `retryBudgetMinPerSecond`. 0 to 100. Default 10.
+   */
+  retryBudgetPercent?: number;
+  /** Retries and hedges a second the budget allows whatever the traffic (a fraction is allowed). Default 10. */
+  retryBudgetMinPerSecond?: number;
+  /** Milliseconds: the first retry waits a random time up to this; each further retry doubles it. Default 100. */
+  retryBackoffBase?: number;
+  /** Milliseconds: the most a retry's random wait can be; at least `retryBackoffBase`. Default 2000. */
+  retryBackoffCap?: number;
+  /**
+   * Attempts a hedged call may have in flight in all, the first included: when no attempt has answered after the
+   * hedge delay, one more starts (within the retry budget), up to this many; the first success wins and the
+   * others' signals are aborted. 1 (the default): no hedging. At most 10. Needs `hedgeDelay` or
+   * `hedgeDelayPercentile`; not with `retryAttempts`.
+   */
+  hedgeMaxAttempts?: number;
+  /**
+   * Milliseconds to wait for an answer before each hedge; 1 to 2147483647. With `hedgeDelayPercentile`, the delay
+   * used until the latency window knows that percentile. 0 (the default): none.
+   */
+  hedgeDelay?: number;
+  /**
+   * The hedge delay as a percentile (above 0, up to 99.9) of the command's run latency over the latency window,
+   * read at most once a second: 95 hedges the slowest 5 % of calls. Until the window holds enough runs to tell it
+   * (100 / (100 - percentile)), `hedgeDelay` is used, or no hedge is made without one. 0 (the default): none.
+   */
+  hedgeDelayPercentile?: number;
+  /**
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -159,6 +203,22 @@ export interface HystrixGoCommandConfig {
   fleet_max_concurrent_requests?: number;
   /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
   fleet_max_requests_per_second?: number;
+  /** {@inheritDoc CommandConfig.retryAttempts} */
+  retry_attempts?: number;
+  /** {@inheritDoc CommandConfig.retryBudgetPercent} */
+  retry_budget_percent?: number;
+  /** {@inheritDoc CommandConfig.retryBudgetMinPerSecond} */
+  retry_budget_min_per_second?: number;
+  /** {@inheritDoc CommandConfig.retryBackoffBase} */
+  retry_backoff_base?: number;
+  /** {@inheritDoc CommandConfig.retryBackoffCap} */
+  retry_backoff_cap?: number;
+  /** {@inheritDoc CommandConfig.hedgeMaxAttempts} */
+  hedge_max_attempts?: number;
+  /** {@inheritDoc CommandConfig.hedgeDelay} */
+  hedge_delay?: number;
+  /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
+  hedge_delay_percentile?: number;
 }
 
 /** The numeric settings. */
@@ -238,6 +298,32 @@ const FIELDS: readonly Field[] = [
     max: 1_000_000_000,
     fraction: true,
   },
+  { key: 'retryAttempts', json: 'retry_attempts', min: 1, max: 10 },
+  {
+    key: 'retryBudgetPercent',
+    json: 'retry_budget_percent',
+    min: 0,
+    max: 100,
+    fraction: true,
+  },
+  {
+    key: 'retryBudgetMinPerSecond',
+    json: 'retry_budget_min_per_second',
+    min: 0,
+    max: 1_000_000,
+    fraction: true,
+  },
+  { key: 'retryBackoffBase', json: 'retry_backoff_base', min: 1, max: MAX_DELAY },
+  { key: 'retryBackoffCap', json: 'retry_backoff_cap', min: 1, max: MAX_DELAY },
+  { key: 'hedgeMaxAttempts', json: 'hedge_max_attempts', min: 1, max: 10 },
+  { key: 'hedgeDelay', json: 'hedge_delay', min: 0, max: MAX_DELAY },
+  {
+    key: 'hedgeDelayPercentile',
+    json: 'hedge_delay_percentile',
+    min: 0,
+    max: 99.9,
+    fraction: true,
+  },
 ];
 
 /**
@@ -279,6 +365,14 @@ export const defaultSettings: Settings = Object.freeze({
   consecutiveFailures: 0,
   fleetMaxConcurrentRequests: 0,
   fleetMaxRequestsPerSecond: 0,
+  retryAttempts: 1,
+  retryBudgetPercent: DefaultRetryBudgetPercent,
+  retryBudgetMinPerSecond: DefaultRetryBudgetMinPerSecond,
+  retryBackoffBase: DefaultRetryBackoffBase,
+  retryBackoffCap: DefaultRetryBackoffCap,
+  hedgeMaxAttempts: 1,
+  hedgeDelay: 0,
+  hedgeDelayPercentile: 0,
   isBadRequest: null,
 });
 
@@ -403,11 +497,32 @@ export function resolveSettings(
   if (settings.burst > 0 && settings.maxRequestsPerSecond === 0) {
     throw new RangeError(`${where}: burst (${settings.burst}) needs maxRequestsPerSecond`);
   }
+  checkAttempts(settings, where);
   return Object.freeze(settings);
 }
 
 function checkWindow(window: number, buckets: number, w: string, b: string, where: string): void {
   if (window % buckets !== 0) {
     throw new RangeError(`${where}: ${w} (${window}) must be a multiple of ${b} (${buckets})`);
+  }
+}
+
+/** Retries and hedging: consistent among themselves. */
+function checkAttempts(s: Settings, where: string): void {
+  if (s.retryBackoffCap < s.retryBackoffBase) {
+    throw new RangeError(
+      `${where}: retryBackoffCap (${s.retryBackoffCap}) must be at least retryBackoffBase (${s.retryBackoffBase})`,
+    );
+  }
+  if (s.retryAttempts > 1 && s.hedgeMaxAttempts > 1) {
+    throw new RangeError(
+      `${where}: retryAttempts (${s.retryAttempts}) and hedgeMaxAttempts (${s.hedgeMaxAttempts}) cannot both be ` +
+        'above 1: a command retries or hedges, not both',
+    );
+  }
+  if (s.hedgeMaxAttempts > 1 && s.hedgeDelay === 0 && s.hedgeDelayPercentile === 0) {
+    throw new RangeError(
+      `${where}: hedgeMaxAttempts (${s.hedgeMaxAttempts}) needs hedgeDelay or hedgeDelayPercentile`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { FleetStats } from './fleet-view.js';
 import { errorPercent, LANE } from './metrics/default-collector.js';
 import type { MetricExchange } from './metrics/exchange.js';
+import { type AttemptPolicy, NO_ATTEMPTS } from './policies/attempt-policy.js';
 import type { Pool } from './pool.js';
 import type { TimingReader } from './rolling/timing.js';
 
@@ -81,6 +82,12 @@ export interface CircuitStats {
   readonly rateLimited: number;
   /** Runs at least `slowCallDuration` long (a timeout too, when the timeout is), in the window. */
   readonly slowCalls: number;
+  /** Executions that retried a call after a failure or a timeout, in the window (see `retryAttempts`). */
+  readonly retries: number;
+  /** Hedges in the window: executions started because a call had not been answered within the hedge delay. */
+  readonly hedges: number;
+  /** Hedges whose success answered their call, in the window. */
+  readonly hedgeWins: number;
   /** Failures and timeouts in a row, up to now (any success ends the run). */
   readonly consecutiveFailures: number;
   /** Calls waiting in the queue for a ticket now. */
@@ -120,8 +127,10 @@ export function readStats(
   queueSize: number,
   now: number,
   fleet: FleetStats | null,
+  attempts: AttemptPolicy | null = null,
 ): CircuitStats {
   const metrics = exchange.metrics;
+  const { retries, hedges, hedgeWins } = attempts === null ? NO_ATTEMPTS : attempts.figures(now);
   const count = (lane: number): number => metrics.countAt(now, lane);
   const requests = count(LANE.REQUESTS);
   const errors = count(LANE.ERRORS);
@@ -142,6 +151,9 @@ export function readStats(
     badRequests: count(LANE.BAD_REQUESTS),
     rateLimited: count(LANE.RATE_LIMITED),
     slowCalls: count(LANE.SLOW_CALLS),
+    retries,
+    hedges,
+    hedgeWins,
     consecutiveFailures: exchange.consecutiveFailures,
     queueSize,
     runLatency: latency(metrics.runDuration),

@@ -42,8 +42,13 @@ export function manualHystrix(options: Omit<HystrixOptions, 'clock'> & { start?:
 } {
   const clock = new ManualClock(options.start ?? 1_700_000_000_000);
   const logger = recordingLogger();
-  const { logger: given, defaults } = options;
-  const h = new Hystrix({ logger: given ?? logger, clock, ...(defaults ? { defaults } : {}) });
+  const { logger: given, defaults, random } = options;
+  const h = new Hystrix({
+    logger: given ?? logger,
+    clock,
+    ...(defaults ? { defaults } : {}),
+    ...(random ? { random } : {}),
+  });
   return { h, clock, logs: logger.lines };
 }
 

@@ -73,6 +73,14 @@ const POLICIES_OFF = {
   consecutiveFailures: 0,
   fleetMaxConcurrentRequests: 0,
   fleetMaxRequestsPerSecond: 0,
+  retryAttempts: 1,
+  retryBudgetPercent: 10,
+  retryBudgetMinPerSecond: 10,
+  retryBackoffBase: 100,
+  retryBackoffCap: 2000,
+  hedgeMaxAttempts: 1,
+  hedgeDelay: 0,
+  hedgeDelayPercentile: 0,
   isBadRequest: null,
 } as const;
 
@@ -253,6 +261,15 @@ describe('configureCommand', () => {
       consecutiveFailures: 26,
       fleetMaxConcurrentRequests: 27,
       fleetMaxRequestsPerSecond: 2.8,
+      retryAttempts: 3,
+      retryBudgetPercent: 12.5,
+      retryBudgetMinPerSecond: 0.5,
+      retryBackoffBase: 31,
+      retryBackoffCap: 320,
+      // Hedging is refused beside retries: one of its fields set to its "none" value, the others set.
+      hedgeMaxAttempts: 1,
+      hedgeDelay: 33,
+      hedgeDelayPercentile: 99.5,
       isBadRequest,
     };
     h.configureCommand('x', config);
@@ -282,6 +299,14 @@ describe('configureCommand', () => {
       consecutive_failures: 26,
       fleet_max_concurrent_requests: 27,
       fleet_max_requests_per_second: 28,
+      retry_attempts: 3,
+      retry_budget_percent: 29,
+      retry_budget_min_per_second: 30,
+      retry_backoff_base: 31,
+      retry_backoff_cap: 32,
+      hedge_max_attempts: 1,
+      hedge_delay: 33,
+      hedge_delay_percentile: 34,
     });
     expect(h.getSettings('x')).toEqual({
       timeout: 11,
@@ -304,6 +329,14 @@ describe('configureCommand', () => {
       consecutiveFailures: 26,
       fleetMaxConcurrentRequests: 27,
       fleetMaxRequestsPerSecond: 28,
+      retryAttempts: 3,
+      retryBudgetPercent: 29,
+      retryBudgetMinPerSecond: 30,
+      retryBackoffBase: 31,
+      retryBackoffCap: 32,
+      hedgeMaxAttempts: 1,
+      hedgeDelay: 33,
+      hedgeDelayPercentile: 34,
       isBadRequest: null,
     });
   });

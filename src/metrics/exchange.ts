@@ -1,6 +1,11 @@
 import type { Clock } from '../clock.js';
 import { describeError } from '../errors.js';
 import {
+  ATTEMPT_FIRST,
+  ATTEMPT_HEDGE,
+  ATTEMPT_HEDGE_WON,
+  ATTEMPT_RETRY,
+  type AttemptRole,
   BAD_REQUEST,
   CONTEXT_CANCELED,
   CONTEXT_DEADLINE_EXCEEDED,
@@ -90,13 +95,39 @@ export class MetricExchange {
     runMs: number,
     totalMs: number,
   ): void {
+    const slow = this.count(now, event, fallback, runMs, totalMs);
+    if (this.collectors.length !== 0)
+      this.fanOut(event, fallback, runMs, totalMs, slow, ATTEMPT_FIRST);
+  }
+
+  /** Records one execution of a call with retries or hedges: as {@link report}, and what it was to its call. */
+  reportAttempt(
+    now: number,
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+    role: AttemptRole,
+  ): void {
+    const slow = this.count(now, event, fallback, runMs, totalMs);
+    if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs, slow, role);
+  }
+
+  /** The default collector's and the health rules' share of a report; tells whether the run was slow. */
+  private count(
+    now: number,
+    event: EventCode,
+    fallback: FallbackCode,
+    runMs: number,
+    totalMs: number,
+  ): boolean {
     this.metrics.record(now, event, fallback, runMs, totalMs);
     if (event === SUCCESS) this.consecutiveFailures = 0;
     else if (event === FAILURE || event === TIMEOUT) this.consecutiveFailures++;
     const slow = this.slowMs > 0 && (event === TIMEOUT ? this.timeoutIsSlow : runMs >= this.slowMs);
     if (slow) this.metrics.recordSlow();
     if (this.shared !== null) this.shared.count(event, slow);
-    if (this.collectors.length !== 0) this.fanOut(event, fallback, runMs, totalMs, slow);
+    return slow;
   }
 
   /**
@@ -241,6 +272,7 @@ export class MetricExchange {
     runMs: number,
     totalMs: number,
     slow: boolean,
+    role: AttemptRole,
   ): void {
     const pool = this.pool;
     const result: MetricResult = {
@@ -258,6 +290,9 @@ export class MetricExchange {
       badRequests: event === BAD_REQUEST ? 1 : 0,
       rateLimited: event === RATE_LIMITED ? 1 : 0,
       slowCalls: slow ? 1 : 0,
+      retries: role === ATTEMPT_RETRY ? 1 : 0,
+      hedges: role >= ATTEMPT_HEDGE ? 1 : 0,
+      hedgeWins: role === ATTEMPT_HEDGE_WON ? 1 : 0,
       totalDuration: totalMs,
       runDuration: runMs >= 0 ? runMs : undefined,
       concurrencyInUse: pool.max > 0 ? pool.activeCount / pool.max : 0,

@@ -33,6 +33,12 @@ export interface MetricResult {
   readonly rateLimited: number;
   /** 1 when the run was slow (see `slowCallDuration`). */
   readonly slowCalls: number;
+  /** 1 for an execution that retried its call after a failure or a timeout (see `retryAttempts`). */
+  readonly retries: number;
+  /** 1 for a hedge: an execution started because its call had not been answered in time (see `hedgeMaxAttempts`). */
+  readonly hedges: number;
+  /** 1 for a hedge whose success answered its call. */
+  readonly hedgeWins: number;
   /** From the call to its outcome, fallback included. */
   readonly totalDuration: number;
   /**

@@ -32,7 +32,7 @@ export interface GraphiteExport {
 /**
  * Exports a registry's circuits to Graphite. For each circuit (name {@link sanitizeName}d), the counters
  * `<prefix>.<circuit>.attempts .errors .successes .failures .rejects .shortCircuits .timeouts
- * .fallbackSuccesses .fallbackFailures .badRequests .rateLimited .slowCalls`, each written as `<path>.count <total since registration>` once it is
+ * .fallbackSuccesses .fallbackFailures .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins`, each written as `<path>.count <total since registration>` once it is
  * not 0, and the timers `.totalDuration` and `.runDuration` (calls whose run decided the outcome) in
  * milliseconds: `.count` (total since registration), then, when the interval saw calls, that interval's `.min
  * .max .mean .std-dev .50-percentile .75-percentile .95-percentile .99-percentile .999-percentile`.

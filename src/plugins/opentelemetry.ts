@@ -58,6 +58,9 @@ class Totals {
   readonly eventAttributes: readonly Attributes[];
   requests = 0;
   slowCalls = 0;
+  retries = 0;
+  hedges = 0;
+  hedgeWins = 0;
   /** By index in EVENTS. */
   readonly events = new Float64Array(EVENTS.length);
   /** Events the core may add one day: their own attributes rather than wrong ones. */
@@ -85,6 +88,9 @@ const SUFFIXES = {
   events: 'events',
   requests: 'requests',
   slowCalls: 'slow.calls',
+  retries: 'retries',
+  hedges: 'hedges',
+  hedgeWins: 'hedge.wins',
   runDuration: 'run.duration',
   totalDuration: 'total.duration',
   active: 'executions.active',
@@ -110,6 +116,8 @@ const WHERE = 'registerOpenTelemetry(options)';
  * - `hystrix.requests` (counter, `{request}`): executions that count toward health (every kind
  *   but bad requests and rate-limited calls);
  * - `hystrix.slow.calls` (counter, `{call}`): runs at least `slowCallDuration` long;
+ * - `hystrix.retries`, `hystrix.hedges` and `hystrix.hedge.wins` (counters, `{execution}`):
+ *   executions that retried a call, hedges, and hedges whose success answered their call;
  * - `hystrix.run.duration` (histogram, `ms`): how long `run` took, for runs that decided the
  *   outcome;
  * - `hystrix.total.duration` (histogram, `ms`): from the call to its outcome, fallback included;
@@ -121,7 +129,7 @@ const WHERE = 'registerOpenTelemetry(options)';
  *   (`hystrix-ts/redis`) only, `hystrix.fleet.local_mode` (gauge, 0 or 1: the circuit decides alone
  *   because Redis cannot be reached) and `hystrix.fleet.instances` (gauge): the fleet's live processes.
  *
- * The three counters are asynchronous (totals kept per command, observed at collection); every event
+ * The counters are asynchronous (totals kept per command, observed at collection); every event
  * of a command has a point from the command's first circuit on, at 0 until it happens. Circuits
  * that exist already are covered too. Collecting only reads circuits, never changes one.
  *
@@ -147,6 +155,22 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     description:
       'Runs at least slowCallDuration long (a timeout too, when the timeout is), success or not.',
     unit: '{call}',
+    valueType: ValueType.INT,
+  });
+  const retries = meter.createObservableCounter(name(SUFFIXES.retries), {
+    description: 'Executions that retried a call after a failure or a timeout (retryAttempts).',
+    unit: '{execution}',
+    valueType: ValueType.INT,
+  });
+  const hedges = meter.createObservableCounter(name(SUFFIXES.hedges), {
+    description:
+      'Hedges: executions started because a call had not answered within the hedge delay.',
+    unit: '{execution}',
+    valueType: ValueType.INT,
+  });
+  const hedgeWins = meter.createObservableCounter(name(SUFFIXES.hedgeWins), {
+    description: 'Hedges whose success answered their call.',
+    unit: '{execution}',
     valueType: ValueType.INT,
   });
   const runDuration = meter.createHistogram(name(SUFFIXES.runDuration), {
@@ -208,6 +232,9 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     events,
     requests,
     slowCalls,
+    retries,
+    hedges,
+    hedgeWins,
     active,
     limit,
     open,
@@ -225,6 +252,9 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     for (const totals of commands.values()) {
       result.observe(requests, totals.requests, totals.attributes);
       result.observe(slowCalls, totals.slowCalls, totals.attributes);
+      result.observe(retries, totals.retries, totals.attributes);
+      result.observe(hedges, totals.hedges, totals.attributes);
+      result.observe(hedgeWins, totals.hedgeWins, totals.attributes);
       const counts = totals.events;
       for (const [i, n] of counts.entries()) {
         result.observe(events, n, totals.eventAttributes[i]);
@@ -273,6 +303,9 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
         if (!live) return;
         totals.requests += result.attempts;
         totals.slowCalls += result.slowCalls;
+        totals.retries += result.retries;
+        totals.hedges += result.hedges;
+        totals.hedgeWins += result.hedgeWins;
         totals.count(result.event);
         if (result.fallbackEvent !== undefined) totals.count(result.fallbackEvent);
         if (result.runDuration !== undefined) runDuration.record(result.runDuration, attributes);

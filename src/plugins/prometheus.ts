@@ -41,6 +41,9 @@ export interface PrometheusExport {
  * - `hystrix_requests_total{command}` (counter): executions that count toward health (every kind
  *   but bad requests and rate-limited calls);
  * - `hystrix_slow_calls_total{command}` (counter): runs at least `slowCallDuration` long;
+ * - `hystrix_retries_total{command}`, `hystrix_hedges_total{command}` and
+ *   `hystrix_hedge_wins_total{command}` (counters): executions that retried a call, hedges, and
+ *   hedges whose success answered their call;
  * - `hystrix_run_duration_seconds{command}` (histogram): how long `run` took, for runs that decided
  *   the outcome;
  * - `hystrix_total_duration_seconds{command}` (histogram): from the call to its outcome, fallback

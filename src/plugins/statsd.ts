@@ -25,7 +25,7 @@ export type { StatsdExport } from './statsd/register.js';
  * Exports every execution of a registry's circuits to StatsD with hystrix-go's metric names:
  * `<prefix>.<circuit>.circuitOpen` (gauge: 0 after a success, 1 after a short-circuit), the counters
  * `.attempts .errors .successes .failures .rejects .shortCircuits .timeouts .fallbackSuccesses
- * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls` (only
+ * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins` (only
  * those that are not 0), and the timings
  * `.totalDuration`, `.runDuration` (only for calls whose run decided the outcome) in milliseconds and
  * `.concurrencyInUse` (percent of the concurrency limit in use). The circuit name is {@link sanitizeName}d.

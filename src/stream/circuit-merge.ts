@@ -169,6 +169,22 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
   }
   const greatest = (key: string): number => Math.max(0, ...hosts.map((h) => num(h.m, key)));
   const sum = (key: (typeof SUMMED)[number]): number => sums.get(key) ?? 0;
+  // Retries and hedges: summed where a host sends them, so that a host of an earlier version, which does not,
+  // still merges (as 0).
+  const sumOptional = (key: 'retries' | 'hedges' | 'hedgeWins'): number =>
+    hosts.reduce((total, h) => {
+      const v = field(h.m, key);
+      return total + (isFigure(v) ? v : 0);
+    }, 0);
+  // Settings every host should share, 1 (off) from a host that does not send them.
+  const greatestSetting = (key: 'retryAttempts' | 'hedgeMaxAttempts'): number =>
+    Math.max(
+      1,
+      ...hosts.map((h) => {
+        const v = field(h.m, key);
+        return isFigure(v) ? v : 1;
+      }),
+    );
   const requests = sum('requests');
   const errors = sum('errors');
   // 0 turns the rate limit off: one host without a limit leaves the fleet without one.
@@ -196,6 +212,9 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
     badRequests: sum('badRequests'),
     rateLimited: sum('rateLimited'),
     slowCalls: sum('slowCalls'),
+    retries: sumOptional('retries'),
+    hedges: sumOptional('hedges'),
+    hedgeWins: sumOptional('hedgeWins'),
     consecutiveFailures: greatest('consecutiveFailures'),
     queueSize: sum('queueSize'),
     activeCount: sum('activeCount'),
@@ -211,6 +230,8 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
     maxRequestsPerSecond,
     maxQueueSize: sum('maxQueueSize'),
     fleet: mergeFleet(hosts.map((h) => h.m)),
+    retryAttempts: greatestSetting('retryAttempts'),
+    hedgeMaxAttempts: greatestSetting('hedgeMaxAttempts'),
     reportingHosts: hosts.length,
     states,
     hosts: hosts.map(hostRow),

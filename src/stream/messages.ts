@@ -131,6 +131,9 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     badRequests: s.badRequests,
     rateLimited: s.rateLimited,
     slowCalls: s.slowCalls,
+    retries: s.retries,
+    hedges: s.hedges,
+    hedgeWins: s.hedgeWins,
     consecutiveFailures: s.consecutiveFailures,
     queueSize: s.queueSize,
     activeCount: s.activeCount,
@@ -146,5 +149,7 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     maxQueueSize: settings.maxQueueSize,
     fleet: s.fleet,
+    retryAttempts: settings.retryAttempts,
+    hedgeMaxAttempts: settings.hedgeMaxAttempts,
   });
 }

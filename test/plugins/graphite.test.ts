@@ -14,7 +14,8 @@ import {
   sanitizeName,
   TIMER_SAMPLE_SIZE,
 } from '../../src/plugins/graphite.js';
-import { failOnUnhandled } from '../helpers.js';
+import { failOnUnhandled, until } from '../helpers.js';
+import { ATTEMPT_COUNTS, attemptTraffic } from '../attempt-traffic.js';
 
 failOnUnhandled();
 
@@ -337,6 +338,23 @@ describe('registerGraphite', () => {
       `api.slowCalls.count 1 ${ts}`,
     ];
     expect(await server.next(lines.length)).toEqual(lines);
+  });
+
+  test('retries, hedges and hedge wins: their counters, from their first increment', async () => {
+    const server = await serve();
+    const { h, clock } = setup();
+    graphite({ hystrix: h, host: '127.0.0.1', port: server.port });
+    await attemptTraffic(h, clock);
+    clock.advance(INTERVAL);
+    const ts = 1_700_000_010;
+    const expected = [
+      `retried.retries.count ${ATTEMPT_COUNTS.retried.retries} ${ts}`,
+      `hedged.hedges.count ${ATTEMPT_COUNTS.hedged.hedges} ${ts}`,
+      `hedged.hedgeWins.count ${ATTEMPT_COUNTS.hedged.hedgeWins} ${ts}`,
+    ];
+    await until(() => expected.every((line) => server.lines.includes(line)));
+    // A counter that never moved is never written.
+    expect(server.lines.filter((l) => /^retried\.hedge|^hedged\.retries/.test(l))).toEqual([]);
   });
 
   test('sanitizes names: / : and . become - (hystrix-go), whitespace and control characters _', async () => {

@@ -19,6 +19,7 @@ import {
   registerOpenTelemetry,
 } from '../../src/plugins/opentelemetry.js';
 import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import { ATTEMPT_COUNTS, attemptTraffic } from '../attempt-traffic.js';
 import { policyTraffic } from '../policy-traffic.js';
 import { after, deferred, failOnUnhandled, noEvents, timed, untilAborted } from '../helpers.js';
 
@@ -197,6 +198,24 @@ describe('counters and histograms', () => {
     expect(eventsOf(c, 'api')['success']).toBe(3);
   });
 
+  test('retries, hedges and hedge wins, as stats() has them', async () => {
+    const { clock, h, reader } = setup();
+    await attemptTraffic(h, clock);
+    const c = await collect(reader);
+    for (const [command, counts] of Object.entries(ATTEMPT_COUNTS)) {
+      const stats = h.getCircuit(command).circuit.stats();
+      const attributes = { 'hystrix.command': command };
+      expect([stats.retries, stats.hedges, stats.hedgeWins]).toEqual([
+        counts.retries,
+        counts.hedges,
+        counts.hedgeWins,
+      ]);
+      expect(numberOf(c, 'hystrix.retries', attributes)).toBe(counts.retries);
+      expect(numberOf(c, 'hystrix.hedges', attributes)).toBe(counts.hedges);
+      expect(numberOf(c, 'hystrix.hedge.wins', attributes)).toBe(counts.hedgeWins);
+    }
+  });
+
   test('the instruments, their kinds and units', async () => {
     const { h, reader, handle } = setup();
     await h.go('x', () => 1);
@@ -211,6 +230,9 @@ describe('counters and histograms', () => {
       ['hystrix.events', 'SUM', true, '{event}'],
       ['hystrix.requests', 'SUM', true, '{request}'],
       ['hystrix.slow.calls', 'SUM', true, '{call}'],
+      ['hystrix.retries', 'SUM', true, '{execution}'],
+      ['hystrix.hedges', 'SUM', true, '{execution}'],
+      ['hystrix.hedge.wins', 'SUM', true, '{execution}'],
       ['hystrix.run.duration', 'HISTOGRAM', null, 'ms'],
       ['hystrix.total.duration', 'HISTOGRAM', null, 'ms'],
       ['hystrix.executions.active', 'SUM', false, '{execution}'],

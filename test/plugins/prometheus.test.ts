@@ -11,6 +11,7 @@ import {
   registerPrometheus,
 } from '../../src/plugins/prometheus.js';
 import { defaultHystrix, Hystrix, ManualClock } from '../../src/index.js';
+import { ATTEMPT_COUNTS, attemptTraffic } from '../attempt-traffic.js';
 import { policyTraffic } from '../policy-traffic.js';
 import {
   after,
@@ -261,6 +262,23 @@ describe('counters and histograms', () => {
     expect(valueOf(later, 'hystrix_events_total', { command: 'api', event: 'success' })).toBe(3);
   });
 
+  test('retries, hedges and hedge wins, as stats() has them', async () => {
+    const { clock, h, registry } = setup();
+    await attemptTraffic(h, clock);
+    const s = await scrape(registry);
+    for (const [command, counts] of Object.entries(ATTEMPT_COUNTS)) {
+      const stats = h.getCircuit(command).circuit.stats();
+      expect([stats.retries, stats.hedges, stats.hedgeWins]).toEqual([
+        counts.retries,
+        counts.hedges,
+        counts.hedgeWins,
+      ]);
+      expect(valueOf(s, 'hystrix_retries_total', { command })).toBe(counts.retries);
+      expect(valueOf(s, 'hystrix_hedges_total', { command })).toBe(counts.hedges);
+      expect(valueOf(s, 'hystrix_hedge_wins_total', { command })).toBe(counts.hedgeWins);
+    }
+  });
+
   test('the metric families, their types and their label names', async () => {
     const { h, registry, handle } = setup();
     await h.go('x', () => 1);
@@ -269,6 +287,9 @@ describe('counters and histograms', () => {
       hystrix_events_total: 'counter',
       hystrix_requests_total: 'counter',
       hystrix_slow_calls_total: 'counter',
+      hystrix_retries_total: 'counter',
+      hystrix_hedges_total: 'counter',
+      hystrix_hedge_wins_total: 'counter',
       hystrix_run_duration_seconds: 'histogram',
       hystrix_total_duration_seconds: 'histogram',
       hystrix_circuit_open: 'gauge',
@@ -291,8 +312,11 @@ describe('counters and histograms', () => {
       'hystrix_concurrent_executions:command',
       'hystrix_error_percentage:command',
       'hystrix_events_total:command,event',
+      'hystrix_hedge_wins_total:command',
+      'hystrix_hedges_total:command',
       'hystrix_queue_size:command',
       'hystrix_requests_total:command',
+      'hystrix_retries_total:command',
       'hystrix_run_duration_seconds_bucket:command,le',
       'hystrix_run_duration_seconds_count:command',
       'hystrix_run_duration_seconds_sum:command',
@@ -581,7 +605,7 @@ describe('registration', () => {
     await h.go('x', () => 1);
     const s = await scrape(registry);
     expect(valueOf(s, 'hystrix_requests_total', { command: 'x' })).toBe(1);
-    expect(s.types.size).toBe(13);
+    expect(s.types.size).toBe(16);
     // With another prefix, both live on one registry.
     const second = registerPrometheus({ registry, hystrix: other, prefix: 'other_' });
     await other.go('y', () => 1);
@@ -589,7 +613,7 @@ describe('registration', () => {
     expect(valueOf(both, 'other_requests_total', { command: 'y' })).toBe(1);
     expect(select(both, 'other_requests_total', { command: 'x' })).toEqual([]);
     second.unregister();
-    expect((await scrape(registry)).types.size).toBe(13);
+    expect((await scrape(registry)).types.size).toBe(16);
   });
 
   test('without a hystrix option, the default registry is exported', async () => {

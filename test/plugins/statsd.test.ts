@@ -20,6 +20,7 @@ import {
   recordingLogger,
   type RecordingLogger,
 } from '../helpers.js';
+import { ATTEMPT_COUNTS, attemptTraffic } from '../attempt-traffic.js';
 
 failOnUnhandled();
 
@@ -232,6 +233,11 @@ async function policyOutcomes(
   return out;
 }
 
+/** How many of `lines` are `line`. */
+function linesOf(lines: readonly string[], line: string): number {
+  return lines.filter((l) => l === line).length;
+}
+
 describe('registerStatsd', () => {
   test("sends hystrix-go's names, values and types for every outcome; zero counters are not sent", async () => {
     const { h, clock } = setup();
@@ -308,6 +314,25 @@ describe('registerStatsd', () => {
         `${m}.concurrencyInUse:30|ms`,
       ],
     });
+    await exported.unregister();
+  });
+
+  test('retries, hedges and hedge wins: one line per execution that was one, none otherwise', async () => {
+    const { h, clock } = setup();
+    const exported = registerStatsd({
+      hystrix: h,
+      host: '127.0.0.1',
+      port: listener.port,
+      prefix: 'svc',
+      clientOptions: { maxBufferSize: 0 },
+    });
+    await attemptTraffic(h, clock);
+    const lines = await listener.through(exported.client);
+    for (const [command, counts] of Object.entries(ATTEMPT_COUNTS)) {
+      expect(linesOf(lines, `svc.${command}.retries:1|c`)).toBe(counts.retries);
+      expect(linesOf(lines, `svc.${command}.hedges:1|c`)).toBe(counts.hedges);
+      expect(linesOf(lines, `svc.${command}.hedgeWins:1|c`)).toBe(counts.hedgeWins);
+    }
     await exported.unregister();
   });
 
@@ -493,6 +518,30 @@ describe('registerDogStatsd', () => {
       contextCanceled: [`hystrix.attempts:1|c${t}`, `hystrix.totalDuration:0|ms${t}`],
       contextDeadlineExceeded: [`hystrix.attempts:1|c${t}`, `hystrix.totalDuration:0|ms${t}`],
     });
+    await exported.unregister();
+  });
+
+  test('retries, hedges and hedge wins: hystrix.retries, hystrix.hedges, hystrix.hedgeWins', async () => {
+    const { h, clock } = setup();
+    const exported = registerDogStatsd({
+      hystrix: h,
+      host: '127.0.0.1',
+      port: listener.port,
+      clientOptions: { maxBufferSize: 0 },
+    });
+    await attemptTraffic(h, clock);
+    const lines = await listener.through(exported.client);
+    for (const [command, counts] of Object.entries(ATTEMPT_COUNTS)) {
+      const t = `|#hystrixcircuit:${command}`;
+      expect(linesOf(lines, `${DATADOG_METRICS.retries}:1|c${t}`)).toBe(counts.retries);
+      expect(linesOf(lines, `${DATADOG_METRICS.hedges}:1|c${t}`)).toBe(counts.hedges);
+      expect(linesOf(lines, `${DATADOG_METRICS.hedgeWins}:1|c${t}`)).toBe(counts.hedgeWins);
+    }
+    expect([DATADOG_METRICS.retries, DATADOG_METRICS.hedges, DATADOG_METRICS.hedgeWins]).toEqual([
+      'hystrix.retries',
+      'hystrix.hedges',
+      'hystrix.hedgeWins',
+    ]);
     await exported.unregister();
   });
 

@@ -125,6 +125,7 @@ function expectedCard(
   s: CircuitStats,
   window: number,
   maxQueueSize: number,
+  attempts = false,
 ): Omit<CardView, 'hidden' | 'points'> {
   const rate = s.requests / (window / 1000);
   return {
@@ -164,6 +165,10 @@ function expectedCard(
       maxQueueSize: count(maxQueueSize),
       maxActive: count(s.maxActiveRequests),
       executed: count(s.executed),
+      // Only a command that retries or hedges has these cells.
+      ...(attempts
+        ? { retries: count(s.retries), hedges: count(s.hedges), hedgeWins: count(s.hedgeWins) }
+        : {}),
     },
     fill: healthColour(s.errorPercent),
     radius: Number((5 + 27 * Math.sqrt(Math.min(rate, 400) / 400)).toFixed(1)),
@@ -177,7 +182,12 @@ function expectedBoard(h: Hystrix): Omit<CardView, 'hidden' | 'points'>[] {
   return h
     .getCircuits()
     .map((c) =>
-      expectedCard(c.stats(), c.circuitSettings.rollingWindow, c.circuitSettings.maxQueueSize),
+      expectedCard(
+        c.stats(),
+        c.circuitSettings.rollingWindow,
+        c.circuitSettings.maxQueueSize,
+        c.circuitSettings.retryAttempts > 1 || c.circuitSettings.hedgeMaxAttempts > 1,
+      ),
     )
     .sort((a, b) => byCodeUnits(a.name, b.name));
 }
@@ -374,8 +384,18 @@ describe('the dashboard page, live against the stream', () => {
     void h.go('probing', untilAborted);
 
     for (let i = 0; i < 5; i++) await h.go('steady', run('ok'));
+    // A hedge: the first attempt hangs past the hedge delay, the hedge answers and wins.
+    h.configureCommand('steady', { hedgeMaxAttempts: 2, hedgeDelay: 5 });
+    let steadyAttempts = 0;
+    const hedged = h.go('steady', (ctx) => (++steadyAttempts === 1 ? untilAborted(ctx) : 'ok'));
+    await clock.advanceAsync(5);
+    await hedged;
     await h.go(SCRIPT_NAME, run('ok'));
-    await h.go('constructor', fail('nope'));
+    // A retry: the failure is retried once (after a backoff of at most 1 ms), and fails again.
+    h.configureCommand('constructor', { retryAttempts: 2, retryBackoffBase: 1 });
+    const retried = h.go('constructor', fail('nope'));
+    await clock.advanceAsync(1);
+    await retried;
     await h.go('', run('ok'));
     await flushPromises();
 
@@ -402,6 +422,13 @@ describe('the dashboard page, live against the stream', () => {
     expect(s('payments').totalLatency.p99).toBeGreaterThan(0);
     expect(s('limited')).toMatchObject({ badRequests: 1, rateLimited: 1, slowCalls: 1 });
     expect(s('limited')).toMatchObject({ queueSize: 1, activeCount: 1, successes: 1 });
+    expect(s('steady')).toMatchObject({
+      successes: 6,
+      hedges: 1,
+      hedgeWins: 1,
+      contextCanceled: 1,
+    });
+    expect(s('constructor')).toMatchObject({ failures: 2, retries: 1 });
     expect(h.getCircuits()).toHaveLength(11);
   });
 
@@ -450,6 +477,23 @@ describe('the dashboard page, live against the stream', () => {
     // A tick later the page follows the stream again.
     tick();
     await board();
+  });
+
+  test('retries and hedges: cells only on the cards of commands that retry or hedge', async () => {
+    const p = thePage();
+    await board();
+    const cards = new Map((await readBoard(p)).map((c) => [c.name, c]));
+    expect(cards.get('steady')?.fields).toMatchObject({
+      retries: '0',
+      hedges: '1',
+      hedgeWins: '1',
+    });
+    expect(cards.get('constructor')?.fields).toMatchObject({
+      retries: '1',
+      hedges: '0',
+      hedgeWins: '0',
+    });
+    expect(cards.get('payments')?.fields).not.toHaveProperty('hedges');
   });
 
   test("the policies' figures: bad requests, rate-limited and slow calls, the queue only where there is one", async () => {

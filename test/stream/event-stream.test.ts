@@ -9,7 +9,7 @@ import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ErrCircuitOpen, type Hystrix, type ManualClock } from '../../src/index.js';
 import { HystrixStream, startStreamServer, type StreamServer } from '../../src/stream/index.js';
-import { deferred, failOnUnhandled, manualHystrix, until } from '../helpers.js';
+import { deferred, failOnUnhandled, manualHystrix, until, untilAborted } from '../helpers.js';
 import { POLICY_SETTINGS, policyTraffic } from '../policy-traffic.js';
 import { keyOrder, openStream, type SseConnection } from './sse-client.js';
 
@@ -303,6 +303,37 @@ describe("hystrix-go's format, field by field (reference §5.1, §5.2)", () => {
     await c.waitForData(3);
     expect(h.getCircuit('down').circuit.stats().consecutiveFailures).toBe(3);
     expect(last(c, 'HystrixTsCircuit', 'down')['consecutiveFailures']).toBe(3);
+  });
+
+  test("retries and hedges reach the extended message, with the commands' attempts", async () => {
+    const { h, clock, connect } = await serve();
+    h.configureCommand('retried', { retryAttempts: 3, retryBackoffBase: 1 });
+    let tries = 0;
+    const retried = h.go('retried', () => {
+      if (++tries === 1) throw new Error('once');
+      return 'ok';
+    });
+    h.configureCommand('hedged', { hedgeMaxAttempts: 2, hedgeDelay: 5 });
+    let attempts = 0;
+    const hedged = h.go('hedged', (ctx) => (++attempts === 1 ? untilAborted(ctx) : 'ok'));
+    await clock.advanceAsync(5);
+    await Promise.all([retried, hedged]);
+    const c = await connect('/hystrix.stream?extended=true');
+    await c.waitForData(7);
+    expect(last(c, 'HystrixTsCircuit', 'retried')).toMatchObject({
+      retries: 1,
+      hedges: 0,
+      hedgeWins: 0,
+      retryAttempts: 3,
+      hedgeMaxAttempts: 1,
+    });
+    expect(last(c, 'HystrixTsCircuit', 'hedged')).toMatchObject({
+      retries: 0,
+      hedges: 1,
+      hedgeWins: 1,
+      retryAttempts: 1,
+      hedgeMaxAttempts: 2,
+    });
   });
 
   test("frames are 'data:' + JSON + a blank line, no space after 'data:', command then pool per circuit", async () => {

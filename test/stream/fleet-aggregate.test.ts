@@ -517,3 +517,43 @@ describe('hostile snapshots', () => {
     expect(x['requests']).toBe(2);
   });
 });
+
+describe('retries and hedges across a fleet', () => {
+  test('summed over the hosts; a host that does not send them (an earlier version) counts 0', async () => {
+    const hosts = [manualHystrix(), manualHystrix()];
+    for (const r of hosts) {
+      r.h.configureCommand('pay', { retryAttempts: 3, retryBackoffBase: 1 });
+      let tries = 0;
+      const call = r.h.go('pay', () => {
+        if (++tries < 3) throw new Error('flaky');
+        return 'ok';
+      });
+      await r.clock.advanceAsync(1);
+      await r.clock.advanceAsync(2);
+      await call;
+      expect(r.h.getCircuit('pay').circuit.stats().retries).toBe(2);
+    }
+    const [a, b] = hosts.map((r, i) => streamSnapshot(r.h, `host-${i}`));
+    const merged = (snapshots: HostSnapshot[]): Message | undefined =>
+      parsed(aggregateSnapshots(snapshots, NOW)).find((m) => m['type'] === 'HystrixTsCircuit');
+    expect(merged([a!, b!])).toMatchObject({
+      retries: 4,
+      hedges: 0,
+      hedgeWins: 0,
+      retryAttempts: 3,
+    });
+    // The same host, as a version before retries wrote it: the circuit still merges, with 0 from it.
+    const older: HostSnapshot = {
+      ...b!,
+      messages: b!.messages.map((text) => {
+        const m = JSON.parse(text) as Message;
+        if (m['type'] !== 'HystrixTsCircuit') return text;
+        const dropped = ['retries', 'hedges', 'hedgeWins', 'retryAttempts', 'hedgeMaxAttempts'];
+        return JSON.stringify(
+          Object.fromEntries(Object.entries(m).filter(([k]) => !dropped.includes(k))),
+        );
+      }),
+    };
+    expect(merged([a!, older])).toMatchObject({ retries: 2, reportingHosts: 2, retryAttempts: 3 });
+  });
+});

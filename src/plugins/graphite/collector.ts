@@ -19,6 +19,9 @@ const COUNTERS = [
   'badRequests',
   'rateLimited',
   'slowCalls',
+  'retries',
+  'hedges',
+  'hedgeWins',
 ] as const;
 
 /** The metrics of an export, by path without the prefix, made on first use (go-metrics' `GetOrRegister`). */

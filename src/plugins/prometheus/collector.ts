@@ -14,7 +14,7 @@ export interface ExportState {
  */
 export function collectorFactory(
   commands: Map<string, Pending>,
-  { events, requests, slowCalls, runDuration, totalDuration }: PrometheusMetrics,
+  { events, requests, slowCalls, attempts, runDuration, totalDuration }: PrometheusMetrics,
   state: ExportState,
 ): (command: string) => MetricCollector {
   const count = (pending: Pending, event: string): void => {
@@ -32,6 +32,7 @@ export function collectorFactory(
       // Series at 0 from the start, so that rate() sees the first increment.
       requests.inc(pending.labels, 0);
       slowCalls.inc(pending.labels, 0);
+      for (const counter of attempts) counter.inc(pending.labels, 0);
       for (const eventLabels of pending.eventLabels) events.inc(eventLabels, 0);
       runDuration.zero(pending.labels);
       totalDuration.zero(pending.labels);
@@ -43,6 +44,9 @@ export function collectorFactory(
         if (!state.live) return;
         mine.requests += result.attempts;
         mine.slowCalls += result.slowCalls;
+        mine.retries += result.retries;
+        mine.hedges += result.hedges;
+        mine.hedgeWins += result.hedgeWins;
         count(mine, result.event);
         if (result.fallbackEvent !== undefined) count(mine, result.fallbackEvent);
         if (result.runDuration !== undefined)

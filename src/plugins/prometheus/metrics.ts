@@ -12,6 +12,8 @@ export interface PrometheusMetrics {
   readonly requests: Counter<'command'>;
   /** Slow calls (see `slowCallDuration`) by command. */
   readonly slowCalls: Counter<'command'>;
+  /** Retries, hedges and hedges that won, by command. */
+  readonly attempts: readonly Counter<'command'>[];
   /** How long `run` took, in seconds. */
   readonly runDuration: Histogram<'command'>;
   /** From the call to its outcome, in seconds. */
@@ -34,6 +36,9 @@ export function createMetrics(
     events: `${prefix}events_total`,
     requests: `${prefix}requests_total`,
     slowCalls: `${prefix}slow_calls_total`,
+    retries: `${prefix}retries_total`,
+    hedges: `${prefix}hedges_total`,
+    hedgeWins: `${prefix}hedge_wins_total`,
     runDuration: `${prefix}run_duration_seconds`,
     totalDuration: `${prefix}total_duration_seconds`,
     open: `${prefix}circuit_open`,
@@ -98,6 +103,42 @@ export function createMetrics(
       }
     },
   });
+  const pendingCounter = (
+    metricName: string,
+    help: string,
+    key: 'retries' | 'hedges' | 'hedgeWins',
+  ): Counter<'command'> => {
+    const counter: Counter<'command'> = new Counter<'command'>({
+      name: metricName,
+      help,
+      labelNames: byCommand,
+      registers: [],
+      collect: () => {
+        for (const pending of commands.values()) {
+          if (pending[key] === 0) continue;
+          counter.inc(pending.labels, pending[key]);
+          pending[key] = 0;
+        }
+      },
+    });
+    return counter;
+  };
+  const retries = pendingCounter(
+    name.retries,
+    'Executions that retried a call after a failure or a timeout (retryAttempts).',
+    'retries',
+  );
+  const hedges = pendingCounter(
+    name.hedges,
+    'Hedges: executions started because a call had not answered within the hedge delay.',
+    'hedges',
+  );
+  const hedgeWins = pendingCounter(
+    name.hedgeWins,
+    'Hedges whose success answered their call.',
+    'hedgeWins',
+  );
+  const attempts = [retries, hedges, hedgeWins];
   const runDuration = new Histogram<'command'>({
     name: name.runDuration,
     help: 'How long run took, for the executions whose run finished and decided the outcome.',
@@ -131,6 +172,9 @@ export function createMetrics(
     [name.events, events],
     [name.requests, requests],
     [name.slowCalls, slowCalls],
+    [name.retries, retries],
+    [name.hedges, hedges],
+    [name.hedgeWins, hedgeWins],
     [name.runDuration, runDuration],
     [name.totalDuration, totalDuration],
     [
@@ -203,7 +247,7 @@ export function createMetrics(
       ),
     ],
   ];
-  return { events, requests, slowCalls, runDuration, totalDuration, registered };
+  return { events, requests, slowCalls, attempts, runDuration, totalDuration, registered };
 }
 
 /**

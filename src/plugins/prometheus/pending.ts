@@ -13,6 +13,10 @@ export class Pending {
   requests = 0;
   /** Slow calls since the last scrape. */
   slowCalls = 0;
+  /** Retries, hedges and hedges that won since the last scrape. */
+  retries = 0;
+  hedges = 0;
+  hedgeWins = 0;
   /** By index in EVENTS. */
   readonly events = new Float64Array(EVENTS.length);
 

@@ -40,6 +40,9 @@ export class DogStatsdCollector implements MetricCollector {
     s.count(m.badRequests, r.badRequests, tags);
     s.count(m.rateLimited, r.rateLimited, tags);
     s.count(m.slowCalls, r.slowCalls, tags);
+    s.count(m.retries, r.retries, tags);
+    s.count(m.hedges, r.hedges, tags);
+    s.count(m.hedgeWins, r.hedgeWins, tags);
     s.timing(m.totalDuration, milliseconds(r.totalDuration), tags);
     if (r.runDuration !== undefined) s.timing(m.runDuration, milliseconds(r.runDuration), tags);
   }

@@ -29,6 +29,12 @@ export const DATADOG_METRICS = Object.freeze({
   rateLimited: 'hystrix.rateLimited',
   /** Counter: runs at least `slowCallDuration` long. */
   slowCalls: 'hystrix.slowCalls',
+  /** Counter: executions that retried a call after a failure or a timeout (`retryAttempts`). */
+  retries: 'hystrix.retries',
+  /** Counter: hedges, executions started because a call had not answered in time (`hedgeMaxAttempts`). */
+  hedges: 'hystrix.hedges',
+  /** Counter: hedges whose success answered their call. */
+  hedgeWins: 'hystrix.hedgeWins',
   /** Timing (ms): from the call to its outcome, fallback included. */
   totalDuration: 'hystrix.totalDuration',
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */

@@ -22,6 +22,9 @@ export class StatsdCollector implements MetricCollector {
   private readonly badRequests: string;
   private readonly rateLimited: string;
   private readonly slowCalls: string;
+  private readonly retries: string;
+  private readonly hedges: string;
+  private readonly hedgeWins: string;
   private readonly totalDuration: string;
   private readonly runDuration: string;
   private readonly concurrencyInUse: string;
@@ -47,6 +50,9 @@ export class StatsdCollector implements MetricCollector {
     this.badRequests = base + 'badRequests';
     this.rateLimited = base + 'rateLimited';
     this.slowCalls = base + 'slowCalls';
+    this.retries = base + 'retries';
+    this.hedges = base + 'hedges';
+    this.hedgeWins = base + 'hedgeWins';
     this.totalDuration = base + 'totalDuration';
     this.runDuration = base + 'runDuration';
     this.concurrencyInUse = base + 'concurrencyInUse';
@@ -71,6 +77,9 @@ export class StatsdCollector implements MetricCollector {
     s.count(this.badRequests, r.badRequests);
     s.count(this.rateLimited, r.rateLimited);
     s.count(this.slowCalls, r.slowCalls);
+    s.count(this.retries, r.retries);
+    s.count(this.hedges, r.hedges);
+    s.count(this.hedgeWins, r.hedgeWins);
     s.timing(this.totalDuration, milliseconds(r.totalDuration));
     // hystrix-go sends 0 for calls that never ran, which drags run latency toward 0.
     if (r.runDuration !== undefined) s.timing(this.runDuration, milliseconds(r.runDuration));

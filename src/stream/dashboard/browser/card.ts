@@ -2,7 +2,15 @@
  * A circuit's card: built once from the page's template, then drawn from the circuit's figures, writing only
  * what changed, so that a steady board costs no DOM work.
  */
-import { type Circuit, type CircuitState, COUNTS, type HostRow, LATENCIES } from './circuit.js';
+import {
+  ATTEMPT_COUNTS,
+  type AttemptCount,
+  type Circuit,
+  type CircuitState,
+  COUNTS,
+  type HostRow,
+  LATENCIES,
+} from './circuit.js';
 import { ERROR_TEXT, HEALTH, scale } from './colour.js';
 import { find } from './dom.js';
 import { count, ms, perSecond } from './format.js';
@@ -87,6 +95,35 @@ function newHostList(card: HTMLElement): HostList {
   return { details, count, rows };
 }
 
+/** The cells of retries and hedging: their label and tooltip. */
+const ATTEMPT_CELLS: readonly (readonly [AttemptCount, string, string])[] = [
+  ['retries', 'retries', 'Retries: executions that retried a call after a failure or a timeout'],
+  [
+    'hedges',
+    'hedges',
+    'Hedges: executions started because a call had not answered within the hedge delay',
+  ],
+  ['hedgeWins', 'hedges won', 'Hedge wins: hedges whose success answered their call'],
+];
+
+/** Builds the cells of retries and hedging at the end of the card's second figures; returns them. */
+function newAttemptCells(card: HTMLElement, nodes: Map<string, Text>): HTMLElement[] {
+  const more = find(card, '.more', HTMLElement);
+  return ATTEMPT_CELLS.map(([field, label, title]) => {
+    const cell = document.createElement('div');
+    cell.className = 'k';
+    cell.title = title;
+    const b = document.createElement('b');
+    b.setAttribute('data-field', field);
+    const text = document.createTextNode('0');
+    b.append(text);
+    nodes.set(field, text);
+    cell.append(b, label);
+    more.append(cell);
+    return cell;
+  });
+}
+
 /** The data-field of a run latency, such as `runP99` for `p99`. */
 const runField = (key: string): string => 'run' + key.charAt(0).toUpperCase() + key.slice(1);
 
@@ -106,6 +143,8 @@ export class Card {
   private readonly queue: HTMLElement;
   /** The per-host list, built the first time more than one process reports the circuit. */
   private hostList: HostList | null = null;
+  /** The cells of retries and hedging, built the first time the circuit has either. */
+  private attemptCells: HTMLElement[] | null = null;
   /** The rows drawn, as one string: the list is rebuilt only when it changes. */
   private shownHosts = '';
 
@@ -167,6 +206,19 @@ export class Card {
     this.attr('errorColour', this.errorBox, 'style', 'color:' + scale(ERROR_TEXT, c.errorPercent));
     this.drawSpark(c);
     this.drawHosts(c);
+    this.drawAttempts(c);
+  }
+
+  /** Retries and hedges, for a command that has either (or had, within the window). */
+  private drawAttempts(c: Circuit): void {
+    const any = c.retryAttempts > 1 || c.hedgeMaxAttempts > 1 || c.retries > 0 || c.hedges > 0;
+    // A command without either has no such cells at all: the board of such commands costs no more DOM.
+    if (!any && this.attemptCells === null) return;
+    const cells = (this.attemptCells ??= newAttemptCells(this.element, this.nodes));
+    cells.forEach((cell, i) => {
+      this.attr('attempts' + String(i), cell, 'hidden', any ? null : '');
+    });
+    for (const field of ATTEMPT_COUNTS) this.text(field, count(c[field]));
   }
 
   /** The per-host list, shown when more than one process reports the circuit. */

@@ -35,6 +35,15 @@ export const COUNTS = [
   'executed',
 ] as const;
 
+/**
+ * Counts of retries and hedging, from the extended stream: shown in a row of their own, built only for a command
+ * that retries or hedges, so that the other cards cost no more DOM.
+ */
+export const ATTEMPT_COUNTS = ['retries', 'hedges', 'hedgeWins'] as const;
+
+/** One of {@link ATTEMPT_COUNTS}. */
+export type AttemptCount = (typeof ATTEMPT_COUNTS)[number];
+
 /** One of {@link COUNTS}. */
 export type Count = (typeof COUNTS)[number];
 
@@ -63,7 +72,7 @@ export interface HostRow {
 export type StateCounts = Record<CircuitState, number>;
 
 /** One circuit on the board. */
-export interface Circuit extends Record<Count, number> {
+export interface Circuit extends Record<Count | AttemptCount, number> {
   /** Any string (`__proto__` included): it keys a Map and reaches the DOM only as text and attribute values. */
   readonly name: string;
   /** The name in lower case, which the filter matches. */
@@ -78,6 +87,9 @@ export interface Circuit extends Record<Count, number> {
   /** The rolling window, in milliseconds. */
   window: number;
   errorPercent: number;
+  /** The command's attempts a call (1: no retry) and hedged attempts (1: no hedging), as the stream sends them. */
+  retryAttempts: number;
+  hedgeMaxAttempts: number;
   total: Latencies;
   run: Latencies;
   /** The sparkline's points, oldest first. */
@@ -129,6 +141,11 @@ export function newCircuit(name: string): Circuit {
     maxConcurrent: 0,
     maxActive: 0,
     executed: 0,
+    retries: 0,
+    hedges: 0,
+    hedgeWins: 0,
+    retryAttempts: 1,
+    hedgeMaxAttempts: 1,
     total: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
     run: { mean: 0, p90: 0, p99: 0, p99_5: 0 },
     spark: [],

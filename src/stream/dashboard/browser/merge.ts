@@ -5,6 +5,7 @@
  * A message is parsed JSON: every figure is read as a finite, positive number or 0, whatever the message holds.
  */
 import {
+  ATTEMPT_COUNTS,
   type Circuit,
   COUNTS,
   type HostRow,
@@ -89,6 +90,9 @@ export function mergeExtended(c: Circuit, m: Message): void {
   for (const field of COUNTS) {
     if (field !== 'maxConcurrent' && field !== 'maxActive') c[field] = num(m[field]);
   }
+  for (const field of ATTEMPT_COUNTS) c[field] = num(m[field]);
+  c.retryAttempts = num(m['retryAttempts']) || 1;
+  c.hedgeMaxAttempts = num(m['hedgeMaxAttempts']) || 1;
   c.maxConcurrent = num(m['maxConcurrentRequests']);
   c.maxActive = num(m['maxActiveRequests']);
   c.errorPercent = num(m['errorPercent']);
