@@ -24,32 +24,6 @@ export {
   h as DefaultLatencyWindow,
   i as DefaultMaxConcurrent,
   j as DefaultMaxQueueWait,
-<<<<<<< HEAD
-  k as DefaultRollingBuckets,
-  l as DefaultRollingWindow,
-  m as DefaultSleepWindow,
-  n as DefaultSlowCallPercentThreshold,
-  o as DefaultTimeout,
-  p as DefaultVolumeThreshold,
-  q as ErrCircuitOpen,
-  r as ErrClosed,
-  s as ErrMaxConcurrency,
-  t as ErrRateLimited,
-  u as ErrTimeout,
-  v as FallbackError,
-  N as NoopLogger,
-  w as defaultSettings,
-  x as isBadRequestError,
-  y as isCircuitError,
-  z as isCircuitOpen,
-  A as isContextCanceled,
-  G as isContextDeadlineExceeded,
-  I as isContextError,
-  J as isFallbackError,
-  K as isMaxConcurrency,
-  M as isRateLimited,
-  O as isTimeout,
-=======
   k as DefaultRetryBackoffBase,
   l as DefaultRetryBackoffCap,
   m as DefaultRetryBudgetMinPerSecond,
@@ -78,7 +52,6 @@ export {
   Q as isMaxConcurrency,
   R as isRateLimited,
   T as isTimeout,
->>>>>>> retries
 } from './logger.chunk.js';
 
 /**

@@ -2,16 +2,6 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
-<<<<<<< HEAD
-  P as CircuitFleet,
-  Q as FleetCircuit,
-  R as FleetHost,
-  T as RateLimiter,
-  U as SharedWindow,
-  V as TokenBucket,
-  W as describeError,
-  X as safeLog,
-=======
   U as CircuitFleet,
   V as FleetCircuit,
   W as FleetHost,
@@ -20,7 +10,6 @@ export {
   Z as TokenBucket,
   _ as describeError,
   $ as safeLog,
->>>>>>> retries
 } from './logger.chunk.js';
 
 /**

@@ -51,8 +51,6 @@ declare const DefaultFallbackTimeout = 1000;
 declare const DefaultMaxQueueWait = 1000;
 /** The share of slow calls, in percent, that opens the circuit when `slowCallDuration` is set (resilience4j's). */
 declare const DefaultSlowCallPercentThreshold = 100;
-<<<<<<< HEAD
-=======
 /** The share of calls, in percent, that retries and hedges may add to a command's load (Finagle's `RetryBudget`). */
 declare const DefaultRetryBudgetPercent = 10;
 /** Retries and hedges a second allowed whatever the traffic, so that a quiet command can still retry. */
@@ -61,7 +59,6 @@ declare const DefaultRetryBudgetMinPerSecond = 10;
 declare const DefaultRetryBackoffBase = 100;
 /** The largest backoff ceiling in milliseconds (AWS's "cap"). */
 declare const DefaultRetryBackoffCap = 2000;
->>>>>>> retries
 /** Tells whether an error thrown by `run` is the caller's fault: see {@link CommandConfig.isBadRequest}. */
 type BadRequestPredicate = (error: unknown) => boolean;
 /**
@@ -136,8 +133,6 @@ interface CommandConfig {
    */
   fleetMaxRequestsPerSecond?: number;
   /**
-<<<<<<< HEAD
-=======
    * Attempts a call makes in all, the first included: a failure or a timeout is retried after a backoff with full
    * jitter while attempts and the retry budget last; short-circuits, rejections, rate-limited calls, bad requests
    * and the caller's abort are never retried. Each attempt is an execution with its own timeout and events; the
@@ -174,7 +169,6 @@ interface CommandConfig {
    */
   hedgeDelayPercentile?: number;
   /**
->>>>>>> retries
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -226,8 +220,6 @@ interface HystrixGoCommandConfig {
   fleet_max_concurrent_requests?: number;
   /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
   fleet_max_requests_per_second?: number;
-<<<<<<< HEAD
-=======
   /** {@inheritDoc CommandConfig.retryAttempts} */
   retry_attempts?: number;
   /** {@inheritDoc CommandConfig.retryBudgetPercent} */
@@ -244,7 +236,6 @@ interface HystrixGoCommandConfig {
   hedge_delay?: number;
   /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
   hedge_delay_percentile?: number;
->>>>>>> retries
 }
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 type Settings = Readonly<
@@ -557,37 +548,13 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
-<<<<<<< HEAD
-  isContextCanceled as A,
-=======
   safeLog as $,
   defaultSettings as A,
->>>>>>> retries
   BadRequestError as B,
   CircuitError as C,
   DefaultErrorPercentThreshold as D,
   type ExecutorPool as E,
   type FleetStats as F,
-<<<<<<< HEAD
-  isContextDeadlineExceeded as G,
-  type HystrixGoCommandConfig as H,
-  isContextError as I,
-  isFallbackError as J,
-  isMaxConcurrency as K,
-  type Logger as L,
-  isRateLimited as M,
-  NoopLogger as N,
-  isTimeout as O,
-  type CircuitFleet as P,
-  type FleetCircuit as Q,
-  type FleetHost as R,
-  type Settings as S,
-  type RateLimiter as T,
-  SharedWindow as U,
-  TokenBucket as V,
-  describeError as W,
-  safeLog as X,
-=======
   isBadRequestError as G,
   type HystrixGoCommandConfig as H,
   isCircuitError as I,
@@ -609,7 +576,6 @@ export {
   SharedWindow as Y,
   TokenBucket as Z,
   describeError as _,
->>>>>>> retries
   ContextError as a,
   type CommandConfig as b,
   type BadRequestPredicate as c,
@@ -620,24 +586,6 @@ export {
   DefaultLatencyWindow as h,
   DefaultMaxConcurrent as i,
   DefaultMaxQueueWait as j,
-<<<<<<< HEAD
-  DefaultRollingBuckets as k,
-  DefaultRollingWindow as l,
-  DefaultSleepWindow as m,
-  DefaultSlowCallPercentThreshold as n,
-  DefaultTimeout as o,
-  DefaultVolumeThreshold as p,
-  ErrCircuitOpen as q,
-  ErrClosed as r,
-  ErrMaxConcurrency as s,
-  ErrRateLimited as t,
-  ErrTimeout as u,
-  FallbackError as v,
-  defaultSettings as w,
-  isBadRequestError as x,
-  isCircuitError as y,
-  isCircuitOpen as z,
-=======
   DefaultRetryBackoffBase as k,
   DefaultRetryBackoffCap as l,
   DefaultRetryBudgetMinPerSecond as m,
@@ -654,5 +602,4 @@ export {
   ErrRateLimited as x,
   ErrTimeout as y,
   FallbackError as z,
->>>>>>> retries
 };
