@@ -73,7 +73,9 @@ const POLICIES_OFF = {
   consecutiveFailures: 0,
   fleetMaxConcurrentRequests: 0,
   fleetMaxRequestsPerSecond: 0,
+  minConcurrentRequests: 1,
   isBadRequest: null,
+  adaptiveConcurrency: null,
 } as const;
 
 /** A configuration with one field of any value (bad input is the point). */
@@ -253,6 +255,8 @@ describe('configureCommand', () => {
       consecutiveFailures: 26,
       fleetMaxConcurrentRequests: 27,
       fleetMaxRequestsPerSecond: 2.8,
+      adaptiveConcurrency: 'gradient2',
+      minConcurrentRequests: 3,
       isBadRequest,
     };
     h.configureCommand('x', config);
@@ -282,6 +286,8 @@ describe('configureCommand', () => {
       consecutive_failures: 26,
       fleet_max_concurrent_requests: 27,
       fleet_max_requests_per_second: 28,
+      adaptive_concurrency: 'vegas',
+      min_concurrent_requests: 2,
     });
     expect(h.getSettings('x')).toEqual({
       timeout: 11,
@@ -304,6 +310,8 @@ describe('configureCommand', () => {
       consecutiveFailures: 26,
       fleetMaxConcurrentRequests: 27,
       fleetMaxRequestsPerSecond: 28,
+      adaptiveConcurrency: 'vegas',
+      minConcurrentRequests: 2,
       isBadRequest: null,
     });
   });
