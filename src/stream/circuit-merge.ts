@@ -8,6 +8,7 @@
  * minimum and maximum. That is exact when the hosts' latencies are alike, and too low when a few hosts are much
  * slower than the rest (their rows show them).
  */
+import { mergeAdaptive } from './adaptive-merge.js';
 import { field, isFigure, type ParsedMessage } from './turbine-merge.js';
 
 type State = 'closed' | 'open' | 'half-open';
@@ -209,6 +210,7 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
     halfOpenProbes: greatest('halfOpenProbes'),
     maxRequestsPerSecond,
     maxQueueSize: sum('maxQueueSize'),
+    adaptive: mergeAdaptive(hosts.map((h) => h.m)),
     reportingHosts: hosts.length,
     states,
     hosts: hosts.map(hostRow),

@@ -145,5 +145,6 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     halfOpenProbes: settings.halfOpenProbes,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     maxQueueSize: settings.maxQueueSize,
+    adaptive: s.adaptive,
   });
 }

@@ -8,6 +8,7 @@ import { type CommandConfig, isTimeout } from '../../src/index.js';
 import { AimdLimit } from '../../src/policies/aimd-limit.js';
 import { Gradient2Limit } from '../../src/policies/gradient2-limit.js';
 import { VegasLimit } from '../../src/policies/vegas-limit.js';
+import { mergeAdaptive } from '../../src/stream/adaptive-merge.js';
 import { deferred, failOnUnhandled, flushPromises, manualHystrix, never } from '../helpers.js';
 import {
   DOUBLES,
@@ -292,4 +293,41 @@ describe('a dependency whose capacity changes (simulated, ManualClock)', () => {
       expect(Math.max(...r.limits)).toBeLessThanOrEqual(under.max);
     }
   }, 60_000);
+});
+
+describe("a fleet's stream", () => {
+  it('merges the adaptive limits of hosts: limits and counts add up, latencies are the mean, bad ones are left out', () => {
+    const host = (limit: number, rtt: number | null): Record<string, unknown> => ({
+      adaptive: {
+        algorithm: 'gradient2',
+        limit,
+        minLimit: 2,
+        maxLimit: 50,
+        rttNoLoad: rtt,
+        lastRtt: rtt,
+        samples: 10,
+        drops: 1,
+      },
+    });
+    expect(
+      mergeAdaptive([
+        host(10, 4),
+        host(14, 8),
+        host(5, null),
+        { adaptive: { algorithm: 'tcp', limit: 1 } },
+        { adaptive: null },
+        {},
+      ]),
+    ).toEqual({
+      algorithm: 'gradient2',
+      limit: 29,
+      minLimit: 6,
+      maxLimit: 150,
+      rttNoLoad: 6,
+      lastRtt: 6,
+      samples: 30,
+      drops: 3,
+    });
+    expect(mergeAdaptive([{}, { adaptive: null }])).toBeNull();
+  });
 });
