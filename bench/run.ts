@@ -16,6 +16,7 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
+import { adaptiveTable } from './adaptive-table.js';
 import { VARIANTS } from './variants.js';
 
 const quick = process.argv.includes('--quick');
@@ -81,9 +82,11 @@ log('fast-fail, circuit open...');
 const open = await fastFailOpen(VARIANTS, scale);
 log('fast-fail, pool full...');
 const full = await fastFailFull(VARIANTS, scale);
-// The rate-limited command shows what the rate limit costs a call: the scenarios above. The others measure the
-// library at large, where it would be the default command again.
-const LIBRARY = VARIANTS.filter((v) => v.name !== 'hystrix-ts rate-limited');
+// The rate-limited and adaptive commands show what their policy costs a call: the scenarios above. The others
+// measure the library at large, where it would be the default command again.
+const LIBRARY = VARIANTS.filter(
+  (v) => v.name !== 'hystrix-ts rate-limited' && v.name !== 'hystrix-ts adaptive',
+);
 log('10 % past the timeout...');
 const late = await timeouts(LIBRARY, scale);
 log(`sustained (${scale.sustained.seconds} s each)...`);
@@ -249,6 +252,18 @@ out.push(line(['---', '---', '---:', '---']));
 for (const [figure, target, value, met] of targets)
   out.push(line([figure, target, value, met ? 'yes' : '**no**']));
 out.push('');
+
+// Simulated time: these figures are the same on any machine.
+log('adaptive concurrency, simulated...');
+out.push('## Adaptive concurrency on a simulated dependency', '');
+out.push(
+  'Produced by `bench/adaptive-table.ts` (also `npx tsx scripts/adaptive-table.ts`): a dependency under the ' +
+    'ManualClock that serves 20 calls at once at 10 ms, slower beyond (10 ms x inFlight / 20, +-10 % jitter), ' +
+    'calls at twice its capacity, timeout 100 ms, 20 s a run, the capacity halving or doubling at 10 s. p99 of ' +
+    'what callers waited (successes and timeouts); 11 ms at no load. See README "Adaptive concurrency".',
+  '',
+);
+out.push(...(await adaptiveTable()), '');
 
 const table = out.join('\n');
 process.stdout.write(`${table}\n`);

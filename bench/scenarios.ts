@@ -42,6 +42,7 @@ const COST: Readonly<Record<string, number>> = {
   bare: 50,
   'hystrix-ts': 250,
   'hystrix-ts rate-limited': 270,
+  'hystrix-ts adaptive': 270,
   opossum: 1000,
   'cockatiel breaker': 150,
   'cockatiel composite': 12_000,
@@ -51,6 +52,7 @@ const COST: Readonly<Record<string, number>> = {
 const REJECTION_COST: Readonly<Record<string, number>> = {
   'hystrix-ts': 250,
   'hystrix-ts rate-limited': 250,
+  'hystrix-ts adaptive': 250,
   opossum: 5000,
   'cockatiel breaker': 5000,
   'cockatiel composite': 20_000,

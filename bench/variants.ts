@@ -59,6 +59,19 @@ export const hystrixTsRateLimited: Variant = hystrixVariant('hystrix-ts rate-lim
   burst: 1_000_000_000,
 });
 
+/**
+ * The same command with an adaptive limit (Gradient2) whose bounds are both the scenario's limit, so that it never
+ * sheds: what feeding the algorithm a sample costs each call.
+ */
+export const hystrixTsAdaptive: Variant = {
+  name: 'hystrix-ts adaptive',
+  make: (options) =>
+    hystrixInstance(
+      { adaptiveConcurrency: 'gradient2', minConcurrentRequests: options.limit },
+      options,
+    ),
+};
+
 function hystrixVariant(name: string, policies: Library.CommandConfig): Variant {
   return { name, make: (options) => hystrixInstance(policies, options) };
 }
@@ -153,6 +166,7 @@ const ALL: readonly Variant[] = [
   bare,
   hystrixTs,
   hystrixTsRateLimited,
+  hystrixTsAdaptive,
   opossum,
   cockatielBreaker,
   cockatielComposite,
