@@ -104,6 +104,7 @@ export class Card {
   private readonly area: Element;
   private readonly errorBox: Element;
   private readonly queue: HTMLElement;
+  private readonly adaptive: HTMLElement;
   /** The per-host list, built the first time more than one process reports the circuit. */
   private hostList: HostList | null = null;
   /** The rows drawn, as one string: the list is rebuilt only when it changes. */
@@ -130,6 +131,7 @@ export class Card {
     this.area = find(card, '.spark path', Element);
     this.errorBox = find(card, '[data-field-color]', Element);
     this.queue = find(card, '.queue', HTMLElement);
+    this.adaptive = find(card, '.adaptive', HTMLElement);
     this.element = card;
   }
 
@@ -153,6 +155,9 @@ export class Card {
         (c.queueSize > 0 ? ' queued' : ''),
     );
     this.attr('queue', this.queue, 'hidden', queue ? null : '');
+    // The limit of an adaptive command moves: the pool line says which algorithm moves it, within what.
+    this.attr('adaptive', this.adaptive, 'hidden', c.adaptive === '' ? '' : null);
+    this.text('adaptive', c.adaptive === '' ? '' : '(' + c.adaptive + ')');
     this.text('state', forced !== null ? 'Forced ' + forced : fleetStateText(c));
     for (const field of COUNTS) this.text(field, count(c[field]));
     this.text('errorPercent', String(c.errorPercent));
