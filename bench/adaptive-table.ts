@@ -10,6 +10,7 @@ import {
   LIMITS,
   simulate,
   STEADY,
+  TIGHT,
   type Workload,
 } from '../test/policies/adaptive-sim.js';
 
@@ -17,6 +18,7 @@ const SCENARIOS: readonly (readonly [string, Workload])[] = [
   ['steady', STEADY],
   ['capacity halves at 10 s', HALVES],
   ['capacity doubles at 10 s', DOUBLES],
+  ['steady, timeout 20 ms', TIGHT],
 ];
 
 /** The table's markdown lines. */

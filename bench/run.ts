@@ -259,7 +259,8 @@ out.push('## Adaptive concurrency on a simulated dependency', '');
 out.push(
   'Produced by `bench/adaptive-table.ts` (also `npx tsx scripts/adaptive-table.ts`): a dependency under the ' +
     'ManualClock that serves 20 calls at once at 10 ms, slower beyond (10 ms x inFlight / 20, +-10 % jitter), ' +
-    'calls at twice its capacity, timeout 100 ms, 20 s a run, the capacity halving or doubling at 10 s. p99 of ' +
+    'calls at twice its capacity, timeout 100 ms (20 ms in the last scenario), 20 s a run, the capacity ' +
+    'halving or doubling at 10 s. p99 of ' +
     'what callers waited (successes and timeouts); 11 ms at no load. See README "Adaptive concurrency".',
   '',
 );

@@ -223,6 +223,9 @@ export const DOUBLES: Workload = {
   arrivalsPerMs: 8,
 };
 
+/** A timeout at twice the no-load latency: what a loss-based algorithm (AIMD) needs to see drops. */
+export const TIGHT: Workload = { ...STEADY, timeoutMs: 20 };
+
 /** The limits of the table: right for the starting capacity, 4x too high, 4x too low, and each algorithm. */
 export const LIMITS: readonly (readonly [string, LimitUnderTest])[] = [
   ['static 20 (right at first)', { kind: 'static', limit: 20 }],
