@@ -7,7 +7,7 @@
  * (open loop), twice what the dependency can serve at its base latency.
  */
 import type { AdaptiveAlgorithm, CommandConfig } from '../../src/index.js';
-import { isMaxConcurrency, isTimeout } from '../../src/index.js';
+import { isContextCanceled, isMaxConcurrency, isTimeout } from '../../src/index.js';
 import { manualHystrix } from '../helpers.js';
 
 /** The load and the dependency. */
@@ -39,6 +39,8 @@ export interface SimResult {
   readonly timeouts: number;
   /** Calls shed by the full pool. */
   readonly rejected: number;
+  /** Calls cancelled by close() (only when closing with calls in flight). */
+  readonly cancelled: number;
   /** Calls that ended otherwise (none are expected). */
   readonly other: number;
   /** Calls whose promise settled more than once or never (none are expected). */
@@ -73,8 +75,15 @@ export type LimitUnderTest =
       readonly max: number;
     };
 
-/** Runs the workload through a command with the given limit. */
-export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimResult> {
+/**
+ * Runs the workload through a command with the given limit. With `closeInFlight`, the registry is closed at the
+ * end while calls are still in flight and waiting, before the dependency answers them.
+ */
+export async function simulate(
+  w: Workload,
+  under: LimitUnderTest,
+  closeInFlight = false,
+): Promise<SimResult> {
   const { h, clock } = manualHystrix();
   const config: CommandConfig =
     under.kind === 'static'
@@ -96,6 +105,7 @@ export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimR
   let timeouts = 0;
   let rejected = 0;
   let other = 0;
+  let cancelled = 0;
   let successesEnd = 0;
   let unsettled = 0;
   const waits: number[] = [];
@@ -132,6 +142,7 @@ export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimR
           timeouts++;
           waits.push(clock.now() - began);
         } else if (isMaxConcurrency(error)) rejected++;
+        else if (isContextCanceled(error)) cancelled++;
         else other++;
       },
     );
@@ -152,6 +163,8 @@ export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimR
     await flush();
     if (t % 100 === 0) limits.push(circuit.pool.max);
   }
+  const finalLimit = circuit.pool.max;
+  const closing = closeInFlight ? h.close() : null;
   // Let the dependency answer every call still in it.
   for (let t = w.durationMs; due.size > 0; t++) {
     clock.advance(1);
@@ -162,8 +175,8 @@ export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimR
     }
     await flush();
   }
-  const finalLimit = circuit.pool.max;
-  await h.close();
+  await (closing ?? h.close());
+  await flush();
   for (const settled of pending) if (settled() !== 1) unsettled++;
   waits.sort((a, b) => a - b);
   const seconds = w.durationMs / 1000;
@@ -174,6 +187,7 @@ export async function simulate(w: Workload, under: LimitUnderTest): Promise<SimR
     successes,
     timeouts,
     rejected,
+    cancelled,
     other,
     unsettled,
     finalLimit,

@@ -289,8 +289,25 @@ describe('a dependency whose capacity changes (simulated, ManualClock)', () => {
         },
       );
       expect(r.successes).toBeGreaterThan(0);
+      expect(r.cancelled).toBe(0);
       expect(Math.min(...r.limits)).toBeGreaterThanOrEqual(under.min);
       expect(Math.max(...r.limits)).toBeLessThanOrEqual(under.max);
+    }
+  }, 60_000);
+
+  it('close() with calls in flight: each ends once (cancelled), then no timer is left', async () => {
+    for (const [label, under] of LIMITS) {
+      if (under.kind !== 'adaptive') continue;
+      const r = await simulate({ ...HALVES, durationMs: 3000 }, under, true);
+      expect({ label, other: r.other, unsettled: r.unsettled, timers: r.timersAfterClose }).toEqual(
+        {
+          label,
+          other: 0,
+          unsettled: 0,
+          timers: 0,
+        },
+      );
+      expect(r.cancelled).toBeGreaterThan(0);
     }
   }, 60_000);
 });
