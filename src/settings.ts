@@ -173,8 +173,8 @@ export interface HystrixGoCommandConfig {
   fleet_max_concurrent_requests?: number;
   /** {@inheritDoc CommandConfig.fleetMaxRequestsPerSecond} */
   fleet_max_requests_per_second?: number;
-  /** {@inheritDoc CommandConfig.adaptiveConcurrency} */
-  adaptive_concurrency?: AdaptiveAlgorithm | null;
+  /** {@inheritDoc CommandConfig.adaptiveConcurrency} Here `''` means the default too (Go's zero string). */
+  adaptive_concurrency?: AdaptiveAlgorithm | '' | null;
   /** {@inheritDoc CommandConfig.minConcurrentRequests} */
   min_concurrent_requests?: number;
 }
@@ -367,6 +367,11 @@ export function normalizeConfig(
         throw new TypeError(`${where}: '${key}' and '${other}' both set adaptiveConcurrency`);
       }
       seen.set('adaptiveConcurrency', key);
+      // Go's zero value for a string: hystrix-go's JSON form reads it as "the default", as it reads a zero.
+      if (value === '' && key !== 'adaptiveConcurrency') {
+        zeroed?.push('adaptiveConcurrency');
+        continue;
+      }
       out.adaptiveConcurrency = adaptiveAlgorithm(value, key, where);
       continue;
     }

@@ -46,6 +46,11 @@ describe('adaptiveConcurrency settings', () => {
       minConcurrentRequests: 3,
       maxConcurrentRequests: 30,
     });
+    // Go's zero string means the default in the JSON form, as a zero does; setDefaults restores it with either.
+    h.setDefaults({ adaptive_concurrency: 'aimd' });
+    expect(h.getSettings('d').adaptiveConcurrency).toBe('aimd');
+    h.setDefaults({ adaptive_concurrency: '', max_concurrent_requests: 0 });
+    expect(h.getSettings('d').adaptiveConcurrency).toBeNull();
     h.configureCommand('c', { adaptiveConcurrency: null });
     expect(h.getSettings('c').adaptiveConcurrency).toBeNull();
     expect(h.getSettings('never-configured').adaptiveConcurrency).toBeNull();
