@@ -155,7 +155,7 @@ export function createMetrics(
       circuitGauge(
         hystrix,
         name.limit,
-        'The concurrency limit (maxConcurrentRequests).',
+        'The concurrency limit in force (maxConcurrentRequests, or its adaptive limit).',
         (c) => c.pool.max,
       ),
     ],
