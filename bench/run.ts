@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [-- --only=calls,fast-fail,timeouts,sustained,idle,retained,routes,fleet,fetch,
- * protected-routes,attempts]: hystrix-ts
+ * protected-routes,attempts,adaptive]: hystrix-ts
  * against a bare call, opossum and cockatiel, in one process. Prints a markdown table; a full run of every
  * scenario also writes it to bench/RESULTS.md.
  */
@@ -20,6 +20,7 @@ import {
   sustained,
   timeouts,
 } from './scenarios.js';
+import { adaptiveTable } from './adaptive-table.js';
 import { attemptResults, attemptTable } from './attempts.js';
 import { hystrix, VARIANTS } from './variants.js';
 import { type HttpFigures, httpOverhead as fetchOverhead } from './fetch-overhead.js';
@@ -39,6 +40,7 @@ const SCENARIOS = [
   'fetch',
   'protected-routes',
   'attempts',
+  'adaptive',
 ];
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg === undefined ? SCENARIOS : onlyArg.slice('--only='.length).split(',');
@@ -121,9 +123,14 @@ if (runs('fast-fail')) {
   log('fast-fail, pool full...');
   full = await fastFailFull(VARIANTS, scale);
 }
-// The rate-limited, retrying and hedging commands show what each option costs a call: the scenarios above. The
+// The rate-limited, retrying, hedging and adaptive commands show what each option costs a call: the scenarios above. The
 // others measure the library at large, where it would be the default command again.
-const OPTIONS = new Set(['hystrix-ts rate-limited', 'hystrix-ts retry', 'hystrix-ts hedge']);
+const OPTIONS = new Set([
+  'hystrix-ts rate-limited',
+  'hystrix-ts retry',
+  'hystrix-ts hedge',
+  'hystrix-ts adaptive',
+]);
 const LIBRARY = VARIANTS.filter((v) => !OPTIONS.has(v.name));
 let late = none;
 if (runs('timeouts')) {
@@ -495,6 +502,21 @@ if (runs('attempts')) {
     '',
   );
   out.push(attemptTable(await attemptResults(hystrix)), '');
+}
+
+// Simulated time: these figures are the same on any machine.
+if (runs('adaptive')) {
+  log('adaptive concurrency, simulated...');
+  out.push('## Adaptive concurrency on a simulated dependency', '');
+  out.push(
+    'Produced by `bench/adaptive-table.ts` (also `npx tsx scripts/adaptive-table.ts`): a dependency under the ' +
+      'ManualClock that serves 20 calls at once at 10 ms, slower beyond (10 ms x inFlight / 20, +-10 % jitter), ' +
+      'calls at twice its capacity, timeout 100 ms (20 ms in the last scenario), 20 s a run, the capacity ' +
+      'halving or doubling at 10 s. p99 of ' +
+      'what callers waited (successes and timeouts); 11 ms at no load. See README "Adaptive concurrency".',
+    '',
+  );
+  out.push(...(await adaptiveTable()), '');
 }
 
 const table = out.join('\n');

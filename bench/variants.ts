@@ -74,6 +74,19 @@ export const hystrixTsHedge: Variant = hystrixVariant('hystrix-ts hedge', {
   hedgeDelay: 1000,
 });
 
+/**
+ * The same command with an adaptive limit (Gradient2) whose bounds are both the scenario's limit, so that it never
+ * sheds: what feeding the algorithm a sample costs each call.
+ */
+export const hystrixTsAdaptive: Variant = {
+  name: 'hystrix-ts adaptive',
+  make: (options) =>
+    hystrixInstance(
+      { adaptiveConcurrency: 'gradient2', minConcurrentRequests: options.limit },
+      options,
+    ),
+};
+
 function hystrixVariant(name: string, policies: Library.CommandConfig): Variant {
   return { name, make: (options) => hystrixInstance(policies, options) };
 }
@@ -170,6 +183,7 @@ const ALL: readonly Variant[] = [
   hystrixTsRateLimited,
   hystrixTsRetry,
   hystrixTsHedge,
+  hystrixTsAdaptive,
   opossum,
   cockatielBreaker,
   cockatielComposite,

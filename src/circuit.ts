@@ -20,6 +20,7 @@ import {
 } from './metrics/exchange.js';
 import { type AttemptPolicy, attemptPolicyFor } from './policies/attempt-policy.js';
 import type { RandomSource } from './policies/backoff.js';
+import { type AdaptiveLimit, createAdaptiveLimit } from './policies/adaptive-limit.js';
 import { type RateLimiter, TokenBucket } from './policies/token-bucket.js';
 import { type Waiter, WaitQueue } from './policies/wait-queue.js';
 import type { CircuitStateName, EventHub, StateChangeReason } from './state-events.js';
@@ -119,6 +120,8 @@ export class Circuit implements CircuitBreaker {
   limiter: RateLimiter | null = null;
   /** @internal Retries or hedging, when the command has either: a call then runs as an `AttemptedCall`. */
   attempts: AttemptPolicy | null = null;
+  /** @internal The adaptive concurrency limit, when the command has one (`adaptiveConcurrency`). */
+  adaptive: AdaptiveLimit | null = null;
   /** @internal The fleet this circuit belongs to, while its registry has joined one. */
   fleet: CircuitFleet | null = null;
   /** The fleet's share of a fleet-wide concurrency limit for this process, or -1 for none. */
@@ -164,6 +167,8 @@ export class Circuit implements CircuitBreaker {
     this.fallbackDeadlines = owner.deadlinesFor(settings.fallbackTimeout);
     this.applyPolicies(settings, null);
     this.attempts = attemptPolicyFor(settings, null, owner.clock, owner.random);
+    this.applyAdaptive(settings, null);
+    this.pool.max = this.ticketLimit();
     for (const factory of factories) this.attach(factory);
   }
 
@@ -239,6 +244,7 @@ export class Circuit implements CircuitBreaker {
       this.waiters?.size() ?? 0,
       this.owner.clock.now(),
       this.fleet === null ? null : this.fleet.stats(),
+      this.adaptive === null ? null : this.adaptive.read(),
       this.attempts,
     );
   }
@@ -317,6 +323,7 @@ export class Circuit implements CircuitBreaker {
   applySettings(settings: Settings): void {
     const old = this.settings;
     this.settings = settings;
+    this.applyAdaptive(settings, old);
     this.pool.max = this.ticketLimit();
     this.applyPolicies(settings, old);
     this.attempts = attemptPolicyFor(settings, this.attempts, this.clock, this.owner.random);
@@ -364,6 +371,37 @@ export class Circuit implements CircuitBreaker {
     }
   }
 
+  /** The adaptive limit, as the settings ask: made (starting at its minimum), rebounded or dropped. */
+  private applyAdaptive(settings: Settings, old: Settings | null): void {
+    const algorithm = settings.adaptiveConcurrency;
+    if (algorithm === null) this.adaptive = null;
+    else if (old === null || this.adaptive === null || algorithm !== this.adaptive.algorithm) {
+      this.adaptive = createAdaptiveLimit(
+        algorithm,
+        settings.minConcurrentRequests,
+        settings.maxConcurrentRequests,
+      );
+    } else {
+      this.adaptive.bound(settings.minConcurrentRequests, settings.maxConcurrentRequests);
+    }
+  }
+
+  /**
+   * @internal A run ended at `now` after `rtt` ms with `inflight` runs in flight (itself included): a success, or
+   * a timeout (`dropped`). The adaptive limit takes the sample; a new limit applies to the pool at once, and a
+   * larger one frees tickets for calls waiting. Called only when the command has an adaptive limit.
+   */
+  adaptiveSample(now: number, rtt: number, inflight: number, dropped: boolean): void {
+    const adaptive = this.adaptive;
+    if (adaptive === null) return;
+    const before = adaptive.limit;
+    adaptive.sample(now, rtt, inflight, dropped);
+    const limit = adaptive.limit;
+    if (limit === before) return;
+    this.pool.max = this.ticketLimit();
+    if (limit > before) this.handOff(now);
+  }
+
   /**
    * @internal Tickets freed at `now` go to the calls waiting for one, first come first served. Reentrant calls
    * (a waiter's run settling at once returns its ticket) are served by the loop already under way.
@@ -385,9 +423,13 @@ export class Circuit implements CircuitBreaker {
     }
   }
 
-  /** The tickets this process may use: the command's limit, or the fleet's share of its limit when lower. */
+  /**
+   * The tickets this process may use: the command's limit (its adaptive limit, when it has one), or the fleet's
+   * share of its limit when lower. In a fleet, each process adapts its own share.
+   */
   private ticketLimit(): number {
-    const own = this.settings.maxConcurrentRequests;
+    const adaptive = this.adaptive;
+    const own = adaptive === null ? this.settings.maxConcurrentRequests : adaptive.limit;
     return this.fleetTickets >= 0 && this.fleetTickets < own ? this.fleetTickets : own;
   }
 

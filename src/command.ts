@@ -248,7 +248,12 @@ export class Execution
     this.decide(TIMEOUT, error, now, -1);
     if (this.ticket === TICKET) {
       this.ticket = TICKET_PAST_TIMEOUT;
-      this.circuit.pool.runPastTimeout();
+      const circuit = this.circuit;
+      circuit.pool.runPastTimeout();
+      // A drop for an adaptive limit, taken now: a run that never settles must still count.
+      if (circuit.adaptive !== null) {
+        circuit.adaptiveSample(now, elapsed(this.runStart, now), circuit.pool.activeCount, true);
+      }
     }
     this.abortState = abortLazySignal(this.abortState, error);
     this.proceed(now);
@@ -310,7 +315,11 @@ export class Execution
     const signal = this.callerSignal;
     if (signal !== null) this.unlisten(signal);
     if (this.probeEpoch >= 0) circuit.probeOutcome(this.probeEpoch, SUCCESS, now);
-    this.report(now, SUCCESS, NO_FALLBACK, elapsed(this.runStart, now), elapsed(this.start, now));
+    const runMs = elapsed(this.runStart, now);
+    this.report(now, SUCCESS, NO_FALLBACK, runMs, elapsed(this.start, now));
+    // The ticket is back: the run and those still in flight.
+    if (circuit.adaptive !== null)
+      circuit.adaptiveSample(now, runMs, circuit.pool.activeCount + 1, false);
     this.succeed(value);
   }
 

@@ -105,6 +105,7 @@ export type {
 } from './state-events.js';
 export { type CircuitStats, LATENCY_PERCENTILES, type LatencyStats } from './stats.js';
 export type { FleetStats } from './fleet-view.js';
+export type { AdaptiveAlgorithm, AdaptiveStats } from './policies/adaptive-limit.js';
 
 // What the library makes and users only read (a circuit, its pool, the collector registry) is published as an
 // interface: no constructor to call, and every member documented.

@@ -16,7 +16,7 @@ export interface ExecutorPool {
    * that ignores its signal and never settles holds one for good).
    */
   readonly hungCount: number;
-  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  /** The concurrency limit in force: `maxConcurrentRequests`, its adaptive limit, or a fleet's share when lower. */
   readonly max: number;
   /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
   executed(): number;
@@ -56,7 +56,7 @@ export class Pool implements ExecutorPool {
     return this.hung;
   }
 
-  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  /** The concurrency limit in force: `maxConcurrentRequests`, its adaptive limit, or a fleet's share when lower. */
   get max(): number {
     return this.limit;
   }

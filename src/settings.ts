@@ -3,6 +3,7 @@
  * (`Settings`), the defaults, and the validation that keeps bad input out.
  */
 
+import { ADAPTIVE_ALGORITHMS, type AdaptiveAlgorithm } from './policies/adaptive-limit.js';
 import { describeValue } from './validate.js';
 
 /** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
@@ -151,6 +152,19 @@ export interface CommandConfig {
    */
   hedgeDelayPercentile?: number;
   /**
+   * An adaptive concurrency limit: the pool's limit moves between `minConcurrentRequests` and
+   * `maxConcurrentRequests`, driven by the latency of successful runs and by timeouts, as Netflix's
+   * concurrency-limits does: `'aimd'` (loss-based: +1 while the pool is busy, x0.9 on a timeout), `'vegas'` or
+   * `'gradient2'` (latency-based: the limit shrinks when runs queue in the dependency). It starts at
+   * `minConcurrentRequests`. Absent or null (the default): the fixed `maxConcurrentRequests`.
+   */
+  adaptiveConcurrency?: AdaptiveAlgorithm | null | undefined;
+  /**
+   * The lowest an adaptive limit goes (`adaptiveConcurrency`), and where it starts; 1 to `maxConcurrentRequests`.
+   * Default 1. Without `adaptiveConcurrency` it has no effect.
+   */
+  minConcurrentRequests?: number;
+  /**
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -219,16 +233,22 @@ export interface HystrixGoCommandConfig {
   hedge_delay?: number;
   /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
   hedge_delay_percentile?: number;
+  /** {@inheritDoc CommandConfig.adaptiveConcurrency} Here `''` means the default too (Go's zero string). */
+  adaptive_concurrency?: AdaptiveAlgorithm | '' | null;
+  /** {@inheritDoc CommandConfig.minConcurrentRequests} */
+  min_concurrent_requests?: number;
 }
 
 /** The numeric settings. */
-type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest'>;
+type NumericKey = Exclude<keyof CommandConfig, 'isBadRequest' | 'adaptiveConcurrency'>;
 
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 export type Settings = Readonly<
-  Required<Omit<CommandConfig, 'isBadRequest'>> & {
+  Required<Omit<CommandConfig, 'isBadRequest' | 'adaptiveConcurrency'>> & {
     /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
     isBadRequest: BadRequestPredicate | null;
+    /** The command's {@link CommandConfig.adaptiveConcurrency}, or null for the fixed limit. */
+    adaptiveConcurrency: AdaptiveAlgorithm | null;
   }
 >;
 
@@ -324,6 +344,12 @@ const FIELDS: readonly Field[] = [
     max: 99.9,
     fraction: true,
   },
+  {
+    key: 'minConcurrentRequests',
+    json: 'min_concurrent_requests',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  },
 ];
 
 /**
@@ -373,15 +399,20 @@ export const defaultSettings: Settings = Object.freeze({
   hedgeMaxAttempts: 1,
   hedgeDelay: 0,
   hedgeDelayPercentile: 0,
+  minConcurrentRequests: 1,
   isBadRequest: null,
+  adaptiveConcurrency: null,
 });
 
 /** @internal The explicitly set fields of one configuration, validated. */
 export type ExplicitConfig = { -readonly [K in NumericKey]?: number } & {
   isBadRequest?: BadRequestPredicate;
+  adaptiveConcurrency?: AdaptiveAlgorithm | null;
 };
 
 const PREDICATE_KEY = 'isBadRequest';
+/** The one string-valued setting, under its two spellings. */
+const ADAPTIVE_KEYS: ReadonlySet<string> = new Set(['adaptiveConcurrency', 'adaptive_concurrency']);
 
 /**
  * @internal Validates a configuration (camelCase or hystrix-go's snake_case keys) and returns the fields it sets;
@@ -423,11 +454,27 @@ export function normalizeConfig(
       out.isBadRequest = value as BadRequestPredicate;
       continue;
     }
+    if (ADAPTIVE_KEYS.has(key)) {
+      if (value === undefined) continue;
+      const other = seen.get('adaptiveConcurrency');
+      if (other !== undefined) {
+        throw new TypeError(`${where}: '${key}' and '${other}' both set adaptiveConcurrency`);
+      }
+      seen.set('adaptiveConcurrency', key);
+      // Go's zero value for a string: hystrix-go's JSON form reads it as "the default", as it reads a zero.
+      if (value === '' && key !== 'adaptiveConcurrency') {
+        zeroed?.push('adaptiveConcurrency');
+        continue;
+      }
+      out.adaptiveConcurrency = adaptiveAlgorithm(value, key, where);
+      continue;
+    }
     const entry = BY_KEY.get(key);
     if (entry === undefined) {
       throw new TypeError(
         `${where}: unknown key '${key}'; known keys: ${FIELDS.map((f) => f.key).join(', ')}, ` +
-          `${PREDICATE_KEY} (or hystrix-go's ${FIELDS.map((f) => f.json).join(', ')})`,
+          `adaptiveConcurrency, ${PREDICATE_KEY} (or hystrix-go's ${FIELDS.map((f) => f.json).join(', ')}, ` +
+          'adaptive_concurrency)',
       );
     }
     if (value === undefined) continue;
@@ -498,7 +545,26 @@ export function resolveSettings(
     throw new RangeError(`${where}: burst (${settings.burst}) needs maxRequestsPerSecond`);
   }
   checkAttempts(settings, where);
+  if (
+    settings.adaptiveConcurrency !== null &&
+    settings.minConcurrentRequests > settings.maxConcurrentRequests
+  ) {
+    throw new RangeError(
+      `${where}: minConcurrentRequests (${settings.minConcurrentRequests}) must not exceed ` +
+        `maxConcurrentRequests (${settings.maxConcurrentRequests}), the bounds of adaptiveConcurrency`,
+    );
+  }
   return Object.freeze(settings);
+}
+
+/** An adaptive algorithm's name, or null for the fixed limit; anything else is a `TypeError` naming the choices. */
+function adaptiveAlgorithm(value: unknown, key: string, where: string): AdaptiveAlgorithm | null {
+  if (value === null) return null;
+  for (const algorithm of ADAPTIVE_ALGORITHMS) if (value === algorithm) return algorithm;
+  throw new TypeError(
+    `${where}: ${key} must be one of ${ADAPTIVE_ALGORITHMS.map((a) => `'${a}'`).join(', ')} ` +
+      `(or null for the fixed maxConcurrentRequests), got ${describeValue(value)}`,
+  );
 }
 
 function checkWindow(window: number, buckets: number, w: string, b: string, where: string): void {

@@ -2,6 +2,7 @@ import type { FleetStats } from './fleet-view.js';
 import { errorPercent, LANE } from './metrics/default-collector.js';
 import type { MetricExchange } from './metrics/exchange.js';
 import { type AttemptPolicy, NO_ATTEMPTS } from './policies/attempt-policy.js';
+import type { AdaptiveStats } from './policies/adaptive-limit.js';
 import type { Pool } from './pool.js';
 import type { TimingReader } from './rolling/timing.js';
 
@@ -107,10 +108,15 @@ export interface CircuitStats {
   readonly maxActiveRequests: number;
   /** Runs that returned their ticket in the rolling window. */
   readonly executed: number;
-  /** The concurrency limit in force: the command's, or this process's share of a fleet limit when lower. */
+  /**
+   * The concurrency limit in force: the command's (its adaptive limit's now, with `adaptiveConcurrency`), or this
+   * process's share of a fleet limit when lower.
+   */
   readonly maxConcurrentRequests: number;
   /** What the fleet sees, while the registry belongs to one (`hystrix-ts/redis`); null otherwise. */
   readonly fleet: FleetStats | null;
+  /** The adaptive limit's algorithm and state, with `adaptiveConcurrency`; null for the fixed limit. */
+  readonly adaptive: AdaptiveStats | null;
 }
 
 /** @internal What the circuit itself tells of its state. */
@@ -127,6 +133,7 @@ export function readStats(
   queueSize: number,
   now: number,
   fleet: FleetStats | null,
+  adaptive: AdaptiveStats | null,
   attempts: AttemptPolicy | null = null,
 ): CircuitStats {
   const metrics = exchange.metrics;
@@ -164,6 +171,7 @@ export function readStats(
     executed: pool.executed(),
     maxConcurrentRequests: pool.max,
     fleet,
+    adaptive,
   };
 }
 

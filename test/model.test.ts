@@ -841,6 +841,8 @@ function expectedFigures(c: ModelCircuit, now: number): Figures {
     maxConcurrentRequests: c.conf.maxConcurrentRequests,
     // No fleet is joined in the model.
     fleet: null,
+    // Nor has any command an adaptive limit.
+    adaptive: null,
   };
 }
 

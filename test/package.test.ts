@@ -86,6 +86,8 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'systemClock',
     ],
     types: [
+      'AdaptiveAlgorithm',
+      'AdaptiveStats',
       'AnyCommandConfig',
       'BadRequestPredicate',
       'CircuitBreaker',

@@ -81,7 +81,9 @@ const POLICIES_OFF = {
   hedgeMaxAttempts: 1,
   hedgeDelay: 0,
   hedgeDelayPercentile: 0,
+  minConcurrentRequests: 1,
   isBadRequest: null,
+  adaptiveConcurrency: null,
 } as const;
 
 /** A configuration with one field of any value (bad input is the point). */
@@ -270,6 +272,8 @@ describe('configureCommand', () => {
       hedgeMaxAttempts: 1,
       hedgeDelay: 33,
       hedgeDelayPercentile: 99.5,
+      adaptiveConcurrency: 'gradient2',
+      minConcurrentRequests: 3,
       isBadRequest,
     };
     h.configureCommand('x', config);
@@ -307,6 +311,8 @@ describe('configureCommand', () => {
       hedge_max_attempts: 1,
       hedge_delay: 33,
       hedge_delay_percentile: 34,
+      adaptive_concurrency: 'vegas',
+      min_concurrent_requests: 2,
     });
     expect(h.getSettings('x')).toEqual({
       timeout: 11,
@@ -337,6 +343,8 @@ describe('configureCommand', () => {
       hedgeMaxAttempts: 1,
       hedgeDelay: 33,
       hedgeDelayPercentile: 34,
+      adaptiveConcurrency: 'vegas',
+      minConcurrentRequests: 2,
       isBadRequest: null,
     });
   });

@@ -71,6 +71,8 @@ export class MetricExchange {
   consecutiveFailures = 0;
   /** A run at least this long is slow (0: no slow-call rule). */
   private slowMs = 0;
+  /** The command has an adaptive limit: its collectors are told the limit. */
+  private adaptive = false;
   /** Whether a timeout counts as slow: the timeout is at least `slowMs`. */
   private timeoutIsSlow = false;
   /** The fleet's window, while the registry belongs to a fleet: health is judged from it while joined. */
@@ -203,6 +205,7 @@ export class MetricExchange {
   /** New settings: the slow-call rule, and with new window shapes a default collector started afresh. */
   configure(settings: Settings, reshape: boolean): void {
     this.slowMs = settings.slowCallDuration;
+    this.adaptive = settings.adaptiveConcurrency !== null;
     this.timeoutIsSlow =
       settings.slowCallDuration > 0 && settings.timeout >= settings.slowCallDuration;
     if (reshape) this.metrics = newCollector(this.clock, settings);
@@ -296,6 +299,7 @@ export class MetricExchange {
       totalDuration: totalMs,
       runDuration: runMs >= 0 ? runMs : undefined,
       concurrencyInUse: pool.max > 0 ? pool.activeCount / pool.max : 0,
+      concurrencyLimit: this.adaptive ? pool.max : undefined,
       event: EVENT_NAMES[event],
       fallbackEvent: FALLBACK_EVENT_NAMES[fallback],
     };

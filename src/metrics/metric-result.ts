@@ -48,6 +48,11 @@ export interface MetricResult {
   readonly runDuration: number | undefined;
   /** Tickets in use divided by the concurrency limit, after this execution returned its ticket. */
   readonly concurrencyInUse: number;
+  /**
+   * For a command with `adaptiveConcurrency`: the concurrency limit in force then (the adaptive limit, or a
+   * fleet's share when lower: `stats().maxConcurrentRequests`). Undefined for a fixed limit.
+   */
+  readonly concurrencyLimit?: number | undefined;
   /** The primary event. */
   readonly event: EventType;
   /** The fallback's event, when a fallback ran. */

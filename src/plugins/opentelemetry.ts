@@ -190,7 +190,7 @@ export function registerOpenTelemetry(options: OpenTelemetryOptions = {}): OpenT
     valueType: ValueType.INT,
   });
   const limit = meter.createObservableGauge(name(SUFFIXES.limit), {
-    description: 'The concurrency limit (maxConcurrentRequests).',
+    description: 'The concurrency limit in force (maxConcurrentRequests, or its adaptive limit).',
     unit: '{execution}',
     valueType: ValueType.INT,
   });

@@ -28,7 +28,8 @@ export type { StatsdExport } from './statsd/register.js';
  * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins` (only
  * those that are not 0), and the timings
  * `.totalDuration`, `.runDuration` (only for calls whose run decided the outcome) in milliseconds and
- * `.concurrencyInUse` (percent of the concurrency limit in use). The circuit name is {@link sanitizeName}d.
+ * `.concurrencyInUse` (percent of the concurrency limit in use), and, for a command with `adaptiveConcurrency`,
+ * the gauge `.concurrencyLimit` (its limit in force, sent when it changes). The circuit name is {@link sanitizeName}d.
  *
  * @throws TypeError or RangeError for bad options.
  */
@@ -42,7 +43,8 @@ export function registerStatsd<C extends StatsdClient = HotShotsClient>(
  * Exports every execution of a registry's circuits to DogStatsD with hystrix-go's Datadog names
  * ({@link DATADOG_METRICS}) and the tag `hystrixcircuit:<circuit name>`: counts only when not 0, the gauge
  * `hystrix.circuitOpen` (0 after a success, 1 after a short-circuit), and the timings `hystrix.totalDuration`
- * and `hystrix.runDuration` (only for calls whose run decided the outcome) in milliseconds.
+ * and `hystrix.runDuration` (only for calls whose run decided the outcome) in milliseconds, and, for a
+ * command with `adaptiveConcurrency`, the gauge `hystrix.concurrencyLimit` (its limit, sent when it changes).
  *
  * @throws TypeError or RangeError for bad options.
  */

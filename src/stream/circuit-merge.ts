@@ -9,6 +9,7 @@
  * slower than the rest (their rows show them).
  */
 import { mergeFleet } from './fleet-merge.js';
+import { mergeAdaptive } from './adaptive-merge.js';
 import { field, isFigure, type ParsedMessage } from './turbine-merge.js';
 
 type State = 'closed' | 'open' | 'half-open';
@@ -232,6 +233,7 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
     fleet: mergeFleet(hosts.map((h) => h.m)),
     retryAttempts: greatestSetting('retryAttempts'),
     hedgeMaxAttempts: greatestSetting('hedgeMaxAttempts'),
+    adaptive: mergeAdaptive(hosts.map((h) => h.m)),
     reportingHosts: hosts.length,
     states,
     hosts: hosts.map(hostRow),

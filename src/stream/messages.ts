@@ -151,5 +151,6 @@ export function extendedMessage(circuit: CircuitBreaker, s: CircuitStats): strin
     fleet: s.fleet,
     retryAttempts: settings.retryAttempts,
     hedgeMaxAttempts: settings.hedgeMaxAttempts,
+    adaptive: s.adaptive,
   });
 }

@@ -557,3 +557,27 @@ describe('registerGraphite', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 });
+
+describe('an adaptive limit', () => {
+  test('writes the gauge concurrencyLimit of a command with one, go-metrics style; none for a fixed limit', async () => {
+    const server = await serve();
+    const { h, clock } = setup();
+    graphite({ hystrix: h, host: '127.0.0.1', port: server.port, interval: 1000 });
+    h.configureCommand('api', {
+      adaptiveConcurrency: 'aimd',
+      minConcurrentRequests: 2,
+      maxConcurrentRequests: 8,
+    });
+    // The first success (1 of 2 in flight) raises the limit to 3; the gauge holds the limit of the last call.
+    await h.do('api', () => 1);
+    await h.do('api', () => 1);
+    await h.do('fixed', () => 1);
+    clock.advance(1000);
+    const ts = START / 1000 + 1;
+    // api: 2 counters, 2 timers of 10 lines and the gauge; fixed: the same without the gauge.
+    const lines = await server.next(23 + 22);
+    expect(lines.filter((l) => l.includes('concurrencyLimit'))).toEqual([
+      `api.concurrencyLimit.value 3 ${ts}`,
+    ]);
+  });
+});

@@ -488,3 +488,17 @@ describe('options', () => {
     expect(h.metricCollectors.list()).toEqual([]);
   });
 });
+
+describe('an adaptive limit', () => {
+  test('the concurrency limit gauge is the limit in force as it moves', async () => {
+    const { h, reader } = setup();
+    h.configureCommand('svc', {
+      adaptiveConcurrency: 'aimd',
+      minConcurrentRequests: 2,
+      maxConcurrentRequests: 8,
+    });
+    await h.do('svc', () => 1);
+    const limit = pointsOf(await collect(reader), 'hystrix.executions.limit');
+    expect(limit).toEqual([[svc, 3]]);
+  });
+});

@@ -719,3 +719,19 @@ describe('options', () => {
     handle.unregister();
   });
 });
+
+describe('an adaptive limit', () => {
+  test('hystrix_concurrency_limit is the limit in force as it moves', async () => {
+    const { h, registry } = setup();
+    h.configureCommand('api', {
+      adaptiveConcurrency: 'aimd',
+      minConcurrentRequests: 2,
+      maxConcurrentRequests: 8,
+    });
+    await h.do('api', () => 1);
+    expect(valueOf(await scrape(registry), 'hystrix_concurrency_limit', { command: 'api' })).toBe(
+      3,
+    );
+    expect(h.getCircuit('api').circuit.stats().adaptive?.limit).toBe(3);
+  });
+});

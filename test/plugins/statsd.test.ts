@@ -732,3 +732,42 @@ describe('errors and ownership', () => {
     expect(h.metricCollectors.list()).toEqual([]);
   });
 });
+
+describe('an adaptive limit', () => {
+  for (const kind of ['StatsD', 'DogStatsD'] as const) {
+    test(`${kind}: the gauge concurrencyLimit, sent when the limit changes; none for a fixed limit`, async () => {
+      const { h } = setup();
+      const options = {
+        hystrix: h,
+        host: '127.0.0.1',
+        port: listener.port,
+        clientOptions: { maxBufferSize: 0 },
+      };
+      const exported =
+        kind === 'StatsD'
+          ? registerStatsd({ ...options, prefix: 'svc' })
+          : registerDogStatsd(options);
+      h.configureCommand('api', {
+        adaptiveConcurrency: 'aimd',
+        minConcurrentRequests: 2,
+        maxConcurrentRequests: 8,
+      });
+      // Each report tells the limit it ran under: 2, then 3 (the first success, with 1 of 2 in flight, raised
+      // it), then 3 again (1 of 3 in flight: not busy enough to raise it), which is not sent again.
+      for (let i = 0; i < 3; i++) await h.do('api', () => 1);
+      await h.do('fixed', () => 1);
+      const gauges = (await listener.through(exported.client)).filter((l) =>
+        l.includes('concurrencyLimit'),
+      );
+      expect(gauges).toEqual(
+        kind === 'StatsD'
+          ? ['svc.api.concurrencyLimit:2|g', 'svc.api.concurrencyLimit:3|g']
+          : [
+              `${DATADOG_METRICS.concurrencyLimit}:2|g|#hystrixcircuit:api`,
+              `${DATADOG_METRICS.concurrencyLimit}:3|g|#hystrixcircuit:api`,
+            ],
+      );
+      await exported.unregister();
+    });
+  }
+});

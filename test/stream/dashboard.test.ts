@@ -169,6 +169,10 @@ function expectedCard(
       ...(attempts
         ? { retries: count(s.retries), hedges: count(s.hedges), hedgeWins: count(s.hedgeWins) }
         : {}),
+      adaptive:
+        s.adaptive === null
+          ? ''
+          : `(${s.adaptive.algorithm} ${s.adaptive.minLimit}-${s.adaptive.maxLimit})`,
     },
     fill: healthColour(s.errorPercent),
     radius: Number((5 + 27 * Math.sqrt(Math.min(rate, 400) / 400)).toFixed(1)),
@@ -324,7 +328,12 @@ describe('the dashboard page, live against the stream', () => {
     };
     const slow = (latency: number) => () => clock.sleep(latency).then(() => 'ok');
 
-    h.configureCommand('payments', { requestVolumeThreshold: 1000 });
+    // An adaptive limit held at the default 10 (its bounds are equal): the card names it, the figures are as before.
+    h.configureCommand('payments', {
+      requestVolumeThreshold: 1000,
+      adaptiveConcurrency: 'aimd',
+      minConcurrentRequests: 10,
+    });
     const payments = [
       ...[10, 20, 30, 40, 50, 60, 70].map((latency) => h.go('payments', slow(latency))),
       h.go('payments', fail('declined'), () => 'queued'),
@@ -532,6 +541,16 @@ describe('the dashboard page, live against the stream', () => {
       text: 'pool 1 / 1 active · 1/3 queued · peak 1 · 2 executed',
     });
     expect(pools.filter((x) => x.name !== 'limited' && (x.queueShown || x.queued))).toEqual([]);
+    // The adaptive command's pool line names its algorithm and bounds; the others' lines have nothing more.
+    const adaptive = await p.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.adaptive')]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => [el.closest('[data-circuit]')?.getAttribute('data-circuit'), el.textContent]),
+    );
+    expect(adaptive).toEqual([['payments', '(aimd 10-10)']]);
+    expect(pools.find((x) => x.name === 'payments')?.text).toMatch(
+      /^pool \d+ \/ 10 active \(aimd 10-10\) · /,
+    );
     // At the narrowest width a card may have (the grid's 296 px): no count or label is cut; the pool line wraps.
     const narrow = await p.evaluate(() => {
       const card = document.querySelector<HTMLElement>('[data-circuit="limited"]')!;

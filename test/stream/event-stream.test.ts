@@ -292,6 +292,34 @@ describe("hystrix-go's format, field by field (reference §5.1, §5.2)", () => {
     expect(last(c, 'HystrixTsCircuit', 'api')).toMatchObject({ queueSize: 0, badRequests: 1 });
   });
 
+  test("an adaptive limit: the pool's size is its limit, and its state is in the extended message", async () => {
+    const { h, connect } = await serve();
+    h.configureCommand('api', {
+      adaptiveConcurrency: 'gradient2',
+      minConcurrentRequests: 3,
+      maxConcurrentRequests: 40,
+    });
+    await h.go('api', async () => 1);
+    await h.go('fixed', async () => 1);
+    const c = await connect('/hystrix.stream?extended=true');
+    await c.waitForData(6);
+    expect(last(c, 'HystrixThreadPool', 'api')['currentMaximumPoolSize']).toBe(3);
+    expect(last(c, 'HystrixTsCircuit', 'api')).toMatchObject({
+      maxConcurrentRequests: 3,
+      adaptive: {
+        algorithm: 'gradient2',
+        limit: 3,
+        minLimit: 3,
+        maxLimit: 40,
+        samples: 1,
+        drops: 0,
+        rttNoLoad: null,
+        lastRtt: null,
+      },
+    });
+    expect(last(c, 'HystrixTsCircuit', 'fixed')['adaptive']).toBeNull();
+  });
+
   test('consecutive failures reach the extended message', async () => {
     const { h, connect } = await serve();
     for (let i = 0; i < 3; i++) {

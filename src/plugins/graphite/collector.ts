@@ -1,5 +1,6 @@
 import type { MetricCollector, MetricResult } from 'hystrix-ts';
 import type { Counter } from './counter.js';
+import type { Gauge } from './gauge.js';
 import type { Timer } from './timer.js';
 
 /**
@@ -32,6 +33,8 @@ export interface GraphiteMetrics {
   counter(path: string): Counter;
   /** The timer of a path. */
   timerOf(path: string): Timer;
+  /** The gauge of a path. */
+  gauge(path: string): Gauge;
 }
 
 /** hystrix-go's `GraphiteCollector`: feeds the exporter's metrics. */
@@ -39,6 +42,7 @@ export class GraphiteCollector implements MetricCollector {
   private readonly counters: (Counter | undefined)[] = [];
   private totalDuration: Timer | undefined;
   private runDuration: Timer | undefined;
+  private limit: Gauge | undefined;
 
   /** @param base - the circuit's path: its sanitized name. */
   constructor(
@@ -62,6 +66,11 @@ export class GraphiteCollector implements MetricCollector {
     // hystrix-go records 0 for calls that never ran, which drags run latency toward 0.
     if (r.runDuration !== undefined) {
       (this.runDuration ??= exporter.timerOf(`${this.base}.runDuration`)).add(r.runDuration);
+    }
+    // An adaptive limit's moves (a fixed limit is in the configuration).
+    const limit = r.concurrencyLimit;
+    if (limit !== undefined) {
+      (this.limit ??= exporter.gauge(`${this.base}.concurrencyLimit`)).value = limit;
     }
   }
 

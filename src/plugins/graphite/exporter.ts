@@ -4,6 +4,7 @@ import { logSafely } from '../shared/logging.js';
 import { GraphiteCollector, type GraphiteMetrics } from './collector.js';
 import { GraphiteConnection } from './connection.js';
 import { Counter } from './counter.js';
+import { Gauge } from './gauge.js';
 import { sanitizeName } from '../shared/metric-path.js';
 import type { CheckedGraphiteOptions } from './options.js';
 import { Timer } from './timer.js';
@@ -17,7 +18,7 @@ export class GraphiteExporter implements GraphiteMetrics {
   private readonly prefix: string;
   private readonly interval: number;
   /** Metrics by path without the prefix, like go-metrics' registry: circuits whose names sanitize alike share. */
-  private readonly metrics = new Map<string, Counter | Timer>();
+  private readonly metrics = new Map<string, Counter | Gauge | Timer>();
   private readonly connection: GraphiteConnection;
   private timer: ClockTimer | null = null;
   private stopped = false;
@@ -57,6 +58,10 @@ export class GraphiteExporter implements GraphiteMetrics {
     return this.metricOf(path, Timer);
   }
 
+  gauge(path: string): Gauge {
+    return this.metricOf(path, Gauge);
+  }
+
   get running(): boolean {
     return !this.stopped;
   }
@@ -79,7 +84,7 @@ export class GraphiteExporter implements GraphiteMetrics {
   }
 
   /** The metric of a path, made on first use (go-metrics' `GetOrRegister`). */
-  private metricOf<M extends Counter | Timer>(path: string, Kind: new () => M): M {
+  private metricOf<M extends Counter | Gauge | Timer>(path: string, Kind: new () => M): M {
     const metric = this.metrics.get(path);
     if (metric instanceof Kind) return metric;
     const made = new Kind();

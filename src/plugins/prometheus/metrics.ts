@@ -201,7 +201,7 @@ export function createMetrics(
       circuitGauge(
         hystrix,
         name.limit,
-        'The concurrency limit (maxConcurrentRequests).',
+        'The concurrency limit in force (maxConcurrentRequests, or its adaptive limit).',
         (c) => c.pool.max,
       ),
     ],

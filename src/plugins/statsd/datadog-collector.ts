@@ -6,6 +6,8 @@ import { milliseconds, type Sender } from './sender.js';
 export class DogStatsdCollector implements MetricCollector {
   private readonly tags: string[];
   private readonly names: typeof DATADOG_METRICS;
+  /** The limit last sent: the gauge goes out when it changes, not with every call. */
+  private sentLimit = -1;
 
   constructor(
     private readonly sender: Sender,
@@ -45,6 +47,11 @@ export class DogStatsdCollector implements MetricCollector {
     s.count(m.hedgeWins, r.hedgeWins, tags);
     s.timing(m.totalDuration, milliseconds(r.totalDuration), tags);
     if (r.runDuration !== undefined) s.timing(m.runDuration, milliseconds(r.runDuration), tags);
+    const limit = r.concurrencyLimit;
+    if (limit !== undefined && limit !== this.sentLimit) {
+      this.sentLimit = limit;
+      s.gauge(m.concurrencyLimit, limit, tags);
+    }
   }
 
   reset(): void {

@@ -39,6 +39,8 @@ export const DATADOG_METRICS = Object.freeze({
   totalDuration: 'hystrix.totalDuration',
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */
   runDuration: 'hystrix.runDuration',
+  /** Gauge: the concurrency limit in force of a command with `adaptiveConcurrency`, sent when it changes. */
+  concurrencyLimit: 'hystrix.concurrencyLimit',
 } as const);
 
 /** {@link DATADOG_METRICS} with `prefix` (already ending in `.`) put before each name. */

@@ -28,6 +28,9 @@ export class StatsdCollector implements MetricCollector {
   private readonly totalDuration: string;
   private readonly runDuration: string;
   private readonly concurrencyInUse: string;
+  private readonly concurrencyLimit: string;
+  /** The limit last sent: the gauge goes out when it changes, not with every call. */
+  private sentLimit = -1;
 
   constructor(
     private readonly sender: Sender,
@@ -56,6 +59,7 @@ export class StatsdCollector implements MetricCollector {
     this.totalDuration = base + 'totalDuration';
     this.runDuration = base + 'runDuration';
     this.concurrencyInUse = base + 'concurrencyInUse';
+    this.concurrencyLimit = base + 'concurrencyLimit';
   }
 
   update(r: MetricResult): void {
@@ -85,6 +89,11 @@ export class StatsdCollector implements MetricCollector {
     if (r.runDuration !== undefined) s.timing(this.runDuration, milliseconds(r.runDuration));
     // hystrix-go's int64(100*ConcurrencyInUse): a whole percent, truncated.
     s.timing(this.concurrencyInUse, Math.trunc(100 * r.concurrencyInUse));
+    const limit = r.concurrencyLimit;
+    if (limit !== undefined && limit !== this.sentLimit) {
+      this.sentLimit = limit;
+      s.gauge(this.concurrencyLimit, limit);
+    }
   }
 
   reset(): void {

@@ -89,7 +89,9 @@ const BODY = String.raw`<body data-connection="connecting">
         <td data-field="runP99">0</td><td data-field="runP99_5">0</td></tr>
     </tbody>
   </table>
-  <p class="pool">pool <b data-field="activeCount">0</b> / <b data-field="maxConcurrent">0</b> active ·
+  <p class="pool">pool <b data-field="activeCount">0</b> / <b data-field="maxConcurrent">0</b> active
+    <span class="adaptive" title="Adaptive limit: algorithm, minConcurrentRequests-maxConcurrentRequests"
+      hidden><b data-field="adaptive">-</b></span> ·
     <span class="queue" title="Calls waiting for a ticket / maxQueueSize" hidden><b
       data-field="queueSize">0</b>/<b data-field="maxQueueSize">0</b> queued · </span>peak
     <b data-field="maxActive">0</b> · <b data-field="executed">0</b> executed</p>

@@ -141,6 +141,7 @@ export class Card {
   private readonly area: Element;
   private readonly errorBox: Element;
   private readonly queue: HTMLElement;
+  private readonly adaptive: HTMLElement;
   /** The per-host list, built the first time more than one process reports the circuit. */
   private hostList: HostList | null = null;
   /** The cells of retries and hedging, built the first time the circuit has either. */
@@ -169,6 +170,7 @@ export class Card {
     this.area = find(card, '.spark path', Element);
     this.errorBox = find(card, '[data-field-color]', Element);
     this.queue = find(card, '.queue', HTMLElement);
+    this.adaptive = find(card, '.adaptive', HTMLElement);
     this.element = card;
   }
 
@@ -192,6 +194,9 @@ export class Card {
         (c.queueSize > 0 ? ' queued' : ''),
     );
     this.attr('queue', this.queue, 'hidden', queue ? null : '');
+    // The limit of an adaptive command moves: the pool line says which algorithm moves it, within what.
+    this.attr('adaptive', this.adaptive, 'hidden', c.adaptive === '' ? '' : null);
+    this.text('adaptive', c.adaptive === '' ? '' : '(' + c.adaptive + ')');
     this.text('state', forced !== null ? 'Forced ' + forced : fleetStateText(c));
     for (const field of COUNTS) this.text(field, count(c[field]));
     this.text('errorPercent', String(c.errorPercent));

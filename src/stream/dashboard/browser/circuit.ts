@@ -100,6 +100,8 @@ export interface Circuit extends Record<Count | AttemptCount, number> {
   states: StateCounts | null;
   /** Of a fleet, a row per host, in the stream's order. */
   hosts: readonly HostRow[];
+  /** An adaptive limit's algorithm and bounds, such as `gradient2 5-200`; empty for a fixed limit. */
+  adaptive: string;
 }
 
 /** A point of the sparkline. */
@@ -152,5 +154,6 @@ export function newCircuit(name: string): Circuit {
     reportingHosts: 1,
     states: null,
     hosts: [],
+    adaptive: '',
   };
 }

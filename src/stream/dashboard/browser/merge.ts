@@ -106,6 +106,15 @@ export function mergeExtended(c: Circuit, m: Message): void {
   c.reportingHosts = Math.max(1, Math.trunc(num(m['reportingHosts'])));
   c.states = stateCounts(m['states']);
   c.hosts = hostRows(m['hosts']);
+  c.adaptive = adaptiveText(m['adaptive']);
+}
+
+/** An adaptive limit as the pool line shows it: its algorithm and bounds; empty for none or a bad one. */
+function adaptiveText(v: unknown): string {
+  const a = object(v);
+  const algorithm = a['algorithm'];
+  if (algorithm !== 'aimd' && algorithm !== 'vegas' && algorithm !== 'gradient2') return '';
+  return `${algorithm} ${num(a['minLimit'])}-${num(a['maxLimit'])}`;
 }
 
 function stateCounts(v: unknown): StateCounts | null {
