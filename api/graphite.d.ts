@@ -53,7 +53,8 @@ interface GraphiteExport {
  * .fallbackSuccesses .fallbackFailures .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins`, each written as `<path>.count <total since registration>` once it is
  * not 0, and the timers `.totalDuration` and `.runDuration` (calls whose run decided the outcome) in
  * milliseconds: `.count` (total since registration), then, when the interval saw calls, that interval's `.min
- * .max .mean .std-dev .50-percentile .75-percentile .95-percentile .99-percentile .999-percentile`.
+ * .max .mean .std-dev .50-percentile .75-percentile .95-percentile .99-percentile .999-percentile`; and, for a
+ * command with `adaptiveConcurrency`, the gauge `.concurrencyLimit` (its limit in force), as `<path>.value <limit>`.
  *
  * Every `interval` the lines are written over one TCP connection, timestamped in seconds by the registry's
  * clock. While the server cannot be reached, lines are kept (at most `maxBufferedLines`) and the connection is

@@ -5,6 +5,7 @@ import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.j
 export { s as systemClock } from './timing.chunk.js';
 import {
   F as FleetStats,
+  A as AdaptiveStats,
   E as ExecutorPool,
   S as Settings,
   C as CircuitError,
@@ -14,44 +15,45 @@ import {
   L as Logger,
 } from './logger.chunk.js';
 export {
+  c as AdaptiveAlgorithm,
   B as BadRequestError,
-  c as BadRequestPredicate,
-  d as ContextErrorCode,
+  d as BadRequestPredicate,
+  e as ContextErrorCode,
   D as DefaultErrorPercentThreshold,
-  e as DefaultFallbackTimeout,
-  f as DefaultHalfOpenProbes,
-  g as DefaultLatencyBuckets,
-  h as DefaultLatencyWindow,
-  i as DefaultMaxConcurrent,
-  j as DefaultMaxQueueWait,
-  k as DefaultRetryBackoffBase,
-  l as DefaultRetryBackoffCap,
-  m as DefaultRetryBudgetMinPerSecond,
-  n as DefaultRetryBudgetPercent,
-  o as DefaultRollingBuckets,
-  p as DefaultRollingWindow,
-  q as DefaultSleepWindow,
-  r as DefaultSlowCallPercentThreshold,
-  s as DefaultTimeout,
-  t as DefaultVolumeThreshold,
-  u as ErrCircuitOpen,
-  v as ErrClosed,
-  w as ErrMaxConcurrency,
-  x as ErrRateLimited,
-  y as ErrTimeout,
-  z as FallbackError,
+  f as DefaultFallbackTimeout,
+  g as DefaultHalfOpenProbes,
+  h as DefaultLatencyBuckets,
+  i as DefaultLatencyWindow,
+  j as DefaultMaxConcurrent,
+  k as DefaultMaxQueueWait,
+  l as DefaultRetryBackoffBase,
+  m as DefaultRetryBackoffCap,
+  n as DefaultRetryBudgetMinPerSecond,
+  o as DefaultRetryBudgetPercent,
+  p as DefaultRollingBuckets,
+  q as DefaultRollingWindow,
+  r as DefaultSleepWindow,
+  s as DefaultSlowCallPercentThreshold,
+  t as DefaultTimeout,
+  u as DefaultVolumeThreshold,
+  v as ErrCircuitOpen,
+  w as ErrClosed,
+  x as ErrMaxConcurrency,
+  y as ErrRateLimited,
+  z as ErrTimeout,
+  G as FallbackError,
   N as NoopLogger,
-  A as defaultSettings,
-  G as isBadRequestError,
-  I as isCircuitError,
-  J as isCircuitOpen,
-  K as isContextCanceled,
-  M as isContextDeadlineExceeded,
-  O as isContextError,
-  P as isFallbackError,
-  Q as isMaxConcurrency,
-  R as isRateLimited,
-  T as isTimeout,
+  I as defaultSettings,
+  J as isBadRequestError,
+  K as isCircuitError,
+  M as isCircuitOpen,
+  O as isContextCanceled,
+  P as isContextDeadlineExceeded,
+  Q as isContextError,
+  R as isFallbackError,
+  T as isMaxConcurrency,
+  U as isRateLimited,
+  V as isTimeout,
 } from './logger.chunk.js';
 
 /**
@@ -125,6 +127,11 @@ interface MetricResult {
   readonly runDuration: number | undefined;
   /** Tickets in use divided by the concurrency limit, after this execution returned its ticket. */
   readonly concurrencyInUse: number;
+  /**
+   * For a command with `adaptiveConcurrency`: the concurrency limit in force then (the adaptive limit, or a
+   * fleet's share when lower: `stats().maxConcurrentRequests`). Undefined for a fixed limit.
+   */
+  readonly concurrencyLimit?: number | undefined;
   /** The primary event. */
   readonly event: EventType;
   /** The fallback's event, when a fallback ran. */
@@ -306,10 +313,15 @@ interface CircuitStats {
   readonly maxActiveRequests: number;
   /** Runs that returned their ticket in the rolling window. */
   readonly executed: number;
-  /** The concurrency limit in force: the command's, or this process's share of a fleet limit when lower. */
+  /**
+   * The concurrency limit in force: the command's (its adaptive limit's now, with `adaptiveConcurrency`), or this
+   * process's share of a fleet limit when lower.
+   */
   readonly maxConcurrentRequests: number;
   /** What the fleet sees, while the registry belongs to one (`hystrix-ts/redis`); null otherwise. */
   readonly fleet: FleetStats | null;
+  /** The adaptive limit's algorithm and state, with `adaptiveConcurrency`; null for the fixed limit. */
+  readonly adaptive: AdaptiveStats | null;
 }
 
 /**
@@ -772,6 +784,7 @@ declare function close(): Promise<void>;
 declare function setLogger(logger: Logger): void;
 
 export {
+  AdaptiveStats,
   type AnyCommandConfig,
   type CircuitBreaker,
   CircuitError,

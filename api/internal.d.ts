@@ -2,14 +2,14 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
-  U as CircuitFleet,
-  V as FleetCircuit,
-  W as FleetHost,
-  X as RateLimiter,
-  Y as SharedWindow,
-  Z as TokenBucket,
-  _ as describeError,
-  $ as safeLog,
+  W as CircuitFleet,
+  X as FleetCircuit,
+  Y as FleetHost,
+  Z as RateLimiter,
+  _ as SharedWindow,
+  $ as TokenBucket,
+  a0 as describeError,
+  a1 as safeLog,
 } from './logger.chunk.js';
 
 /**

@@ -13,7 +13,7 @@ interface ExecutorPool {
    * that ignores its signal and never settles holds one for good).
    */
   readonly hungCount: number;
-  /** The concurrency limit: the command's `maxConcurrentRequests`. */
+  /** The concurrency limit in force: `maxConcurrentRequests`, its adaptive limit, or a fleet's share when lower. */
   readonly max: number;
   /** Runs that held a ticket and returned it, in the rolling window (hystrix-go's `Executed`). */
   executed(): number;
@@ -22,9 +22,44 @@ interface ExecutorPool {
 }
 
 /**
+ * Adaptive concurrency limits (`adaptiveConcurrency`): the algorithms of Netflix's concurrency-limits
+ * (github.com/Netflix/concurrency-limits, `com.netflix.concurrency.limits.limit`) behind one small interface.
+ */
+/** The adaptive algorithms, as `adaptiveConcurrency` names them. */
+declare const ADAPTIVE_ALGORITHMS: readonly ['aimd', 'vegas', 'gradient2'];
+/**
+ * An adaptive concurrency algorithm: `'aimd'` (loss-based), `'vegas'` or `'gradient2'` (latency-based), after
+ * Netflix's concurrency-limits.
+ */
+type AdaptiveAlgorithm = (typeof ADAPTIVE_ALGORITHMS)[number];
+/** What an adaptive limit shows of itself: `stats().adaptive`, the extended stream and the exports. */
+interface AdaptiveStats {
+  /** The algorithm. */
+  readonly algorithm: AdaptiveAlgorithm;
+  /** The limit the algorithm sets now, from `minLimit` to `maxLimit` (a fleet's share may lower the pool's). */
+  readonly limit: number;
+  /** The lowest it goes: `minConcurrentRequests`. */
+  readonly minLimit: number;
+  /** The highest it goes: `maxConcurrentRequests`. */
+  readonly maxLimit: number;
+  /**
+   * The latency the algorithm takes for "no queueing", in milliseconds: Vegas's `rtt_noload` (the least run
+   * latency seen since its last probe), Gradient2's long-term average; null for AIMD, or before the first sample.
+   */
+  readonly rttNoLoad: number | null;
+  /** The latency of the last sample the algorithm used, in milliseconds; null before the first. */
+  readonly lastRtt: number | null;
+  /** Samples taken: runs that ended, successes and timeouts. */
+  readonly samples: number;
+  /** Of those, drops: runs that timed out. */
+  readonly drops: number;
+}
+
+/**
  * Command configuration: what users write (`CommandConfig`, or hystrix-go's JSON keys), what a circuit runs with
  * (`Settings`), the defaults, and the validation that keeps bad input out.
  */
+
 /** hystrix-go's `DefaultTimeout`: milliseconds a call may take. */
 declare const DefaultTimeout = 1000;
 /** hystrix-go's `DefaultMaxConcurrent`: calls of one command in flight at once. */
@@ -169,6 +204,19 @@ interface CommandConfig {
    */
   hedgeDelayPercentile?: number;
   /**
+   * An adaptive concurrency limit: the pool's limit moves between `minConcurrentRequests` and
+   * `maxConcurrentRequests`, driven by the latency of successful runs and by timeouts, as Netflix's
+   * concurrency-limits does: `'aimd'` (loss-based: +1 while the pool is busy, x0.9 on a timeout), `'vegas'` or
+   * `'gradient2'` (latency-based: the limit shrinks when runs queue in the dependency). It starts at
+   * `minConcurrentRequests`. Absent or null (the default): the fixed `maxConcurrentRequests`.
+   */
+  adaptiveConcurrency?: AdaptiveAlgorithm | null | undefined;
+  /**
+   * The lowest an adaptive limit goes (`adaptiveConcurrency`), and where it starts; 1 to `maxConcurrentRequests`.
+   * Default 1. Without `adaptiveConcurrency` it has no effect.
+   */
+  minConcurrentRequests?: number;
+  /**
    * Tells whether an error thrown by `run` is the caller's fault (a 404, a validation error): such an error
    * passes through to the caller as it is, no fallback runs, and it does not count toward health, like a
    * `BadRequestError`. A predicate that throws is logged and counts as `false`. Not in the JSON form.
@@ -236,12 +284,18 @@ interface HystrixGoCommandConfig {
   hedge_delay?: number;
   /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
   hedge_delay_percentile?: number;
+  /** {@inheritDoc CommandConfig.adaptiveConcurrency} Here `''` means the default too (Go's zero string). */
+  adaptive_concurrency?: AdaptiveAlgorithm | '' | null;
+  /** {@inheritDoc CommandConfig.minConcurrentRequests} */
+  min_concurrent_requests?: number;
 }
 /** The settings a circuit runs with: every field resolved, durations in milliseconds. Frozen. */
 type Settings = Readonly<
-  Required<Omit<CommandConfig, 'isBadRequest'>> & {
+  Required<Omit<CommandConfig, 'isBadRequest' | 'adaptiveConcurrency'>> & {
     /** The command's {@link CommandConfig.isBadRequest}, or null when it has none. */
     isBadRequest: BadRequestPredicate | null;
+    /** The command's {@link CommandConfig.adaptiveConcurrency}, or null for the fixed limit. */
+    adaptiveConcurrency: AdaptiveAlgorithm | null;
   }
 >;
 /** hystrix-go's defaults, with the new settings' defaults. */
@@ -548,58 +602,60 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
-  safeLog as $,
-  defaultSettings as A,
+  TokenBucket as $,
+  type AdaptiveStats as A,
   BadRequestError as B,
   CircuitError as C,
   DefaultErrorPercentThreshold as D,
   type ExecutorPool as E,
   type FleetStats as F,
-  isBadRequestError as G,
+  FallbackError as G,
   type HystrixGoCommandConfig as H,
-  isCircuitError as I,
-  isCircuitOpen as J,
-  isContextCanceled as K,
+  defaultSettings as I,
+  isBadRequestError as J,
+  isCircuitError as K,
   type Logger as L,
-  isContextDeadlineExceeded as M,
+  isCircuitOpen as M,
   NoopLogger as N,
-  isContextError as O,
-  isFallbackError as P,
-  isMaxConcurrency as Q,
-  isRateLimited as R,
+  isContextCanceled as O,
+  isContextDeadlineExceeded as P,
+  isContextError as Q,
+  isFallbackError as R,
   type Settings as S,
-  isTimeout as T,
-  type CircuitFleet as U,
-  type FleetCircuit as V,
-  type FleetHost as W,
-  type RateLimiter as X,
-  SharedWindow as Y,
-  TokenBucket as Z,
-  describeError as _,
+  isMaxConcurrency as T,
+  isRateLimited as U,
+  isTimeout as V,
+  type CircuitFleet as W,
+  type FleetCircuit as X,
+  type FleetHost as Y,
+  type RateLimiter as Z,
+  SharedWindow as _,
   ContextError as a,
+  describeError as a0,
+  safeLog as a1,
   type CommandConfig as b,
-  type BadRequestPredicate as c,
-  type ContextErrorCode as d,
-  DefaultFallbackTimeout as e,
-  DefaultHalfOpenProbes as f,
-  DefaultLatencyBuckets as g,
-  DefaultLatencyWindow as h,
-  DefaultMaxConcurrent as i,
-  DefaultMaxQueueWait as j,
-  DefaultRetryBackoffBase as k,
-  DefaultRetryBackoffCap as l,
-  DefaultRetryBudgetMinPerSecond as m,
-  DefaultRetryBudgetPercent as n,
-  DefaultRollingBuckets as o,
-  DefaultRollingWindow as p,
-  DefaultSleepWindow as q,
-  DefaultSlowCallPercentThreshold as r,
-  DefaultTimeout as s,
-  DefaultVolumeThreshold as t,
-  ErrCircuitOpen as u,
-  ErrClosed as v,
-  ErrMaxConcurrency as w,
-  ErrRateLimited as x,
-  ErrTimeout as y,
-  FallbackError as z,
+  type AdaptiveAlgorithm as c,
+  type BadRequestPredicate as d,
+  type ContextErrorCode as e,
+  DefaultFallbackTimeout as f,
+  DefaultHalfOpenProbes as g,
+  DefaultLatencyBuckets as h,
+  DefaultLatencyWindow as i,
+  DefaultMaxConcurrent as j,
+  DefaultMaxQueueWait as k,
+  DefaultRetryBackoffBase as l,
+  DefaultRetryBackoffCap as m,
+  DefaultRetryBudgetMinPerSecond as n,
+  DefaultRetryBudgetPercent as o,
+  DefaultRollingBuckets as p,
+  DefaultRollingWindow as q,
+  DefaultSleepWindow as r,
+  DefaultSlowCallPercentThreshold as s,
+  DefaultTimeout as t,
+  DefaultVolumeThreshold as u,
+  ErrCircuitOpen as v,
+  ErrClosed as w,
+  ErrMaxConcurrency as x,
+  ErrRateLimited as y,
+  ErrTimeout as z,
 };

@@ -135,6 +135,8 @@ declare const DATADOG_METRICS: Readonly<{
   readonly totalDuration: 'hystrix.totalDuration';
   /** Timing (ms): how long `run` took, for runs that decided the outcome. */
   readonly runDuration: 'hystrix.runDuration';
+  /** Gauge: the concurrency limit in force of a command with `adaptiveConcurrency`, sent when it changes. */
+  readonly concurrencyLimit: 'hystrix.concurrencyLimit';
 }>;
 
 /**
@@ -154,7 +156,8 @@ declare const DATADOG_METRICS: Readonly<{
  * .fallbackFailures .contextCanceled .contextDeadlineExceeded .badRequests .rateLimited .slowCalls .retries .hedges .hedgeWins` (only
  * those that are not 0), and the timings
  * `.totalDuration`, `.runDuration` (only for calls whose run decided the outcome) in milliseconds and
- * `.concurrencyInUse` (percent of the concurrency limit in use). The circuit name is {@link sanitizeName}d.
+ * `.concurrencyInUse` (percent of the concurrency limit in use), and, for a command with `adaptiveConcurrency`,
+ * the gauge `.concurrencyLimit` (its limit in force, sent when it changes). The circuit name is {@link sanitizeName}d.
  *
  * @throws TypeError or RangeError for bad options.
  */
@@ -165,7 +168,8 @@ declare function registerStatsd<C extends StatsdClient = StatsD>(
  * Exports every execution of a registry's circuits to DogStatsD with hystrix-go's Datadog names
  * ({@link DATADOG_METRICS}) and the tag `hystrixcircuit:<circuit name>`: counts only when not 0, the gauge
  * `hystrix.circuitOpen` (0 after a success, 1 after a short-circuit), and the timings `hystrix.totalDuration`
- * and `hystrix.runDuration` (only for calls whose run decided the outcome) in milliseconds.
+ * and `hystrix.runDuration` (only for calls whose run decided the outcome) in milliseconds, and, for a
+ * command with `adaptiveConcurrency`, the gauge `hystrix.concurrencyLimit` (its limit, sent when it changes).
  *
  * @throws TypeError or RangeError for bad options.
  */
