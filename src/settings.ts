@@ -156,7 +156,8 @@ export interface CommandConfig {
    * `maxConcurrentRequests`, driven by the latency of successful runs and by timeouts, as Netflix's
    * concurrency-limits does: `'aimd'` (loss-based: +1 while the pool is busy, x0.9 on a timeout), `'vegas'` or
    * `'gradient2'` (latency-based: the limit shrinks when runs queue in the dependency). It starts at
-   * `minConcurrentRequests`. Absent or null (the default): the fixed `maxConcurrentRequests`.
+   * `minConcurrentRequests`. Absent or null (the default): the fixed `maxConcurrentRequests`. Under hystrix-go's
+   * key `adaptive_concurrency`, `''` (Go's zero string) means the default too.
    */
   adaptiveConcurrency?: AdaptiveAlgorithm | null | undefined;
   /**
@@ -233,7 +234,7 @@ export interface HystrixGoCommandConfig {
   hedge_delay?: number;
   /** {@inheritDoc CommandConfig.hedgeDelayPercentile} */
   hedge_delay_percentile?: number;
-  /** {@inheritDoc CommandConfig.adaptiveConcurrency} Here `''` means the default too (Go's zero string). */
+  /** {@inheritDoc CommandConfig.adaptiveConcurrency} */
   adaptive_concurrency?: AdaptiveAlgorithm | '' | null;
   /** {@inheritDoc CommandConfig.minConcurrentRequests} */
   min_concurrent_requests?: number;
