@@ -2,14 +2,15 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
-  W as CircuitFleet,
-  X as FleetCircuit,
-  Y as FleetHost,
-  Z as RateLimiter,
-  _ as SharedWindow,
-  $ as TokenBucket,
-  a0 as describeError,
-  a1 as safeLog,
+  W as ADAPTIVE_ALGORITHMS,
+  X as CircuitFleet,
+  Y as FleetCircuit,
+  Z as FleetHost,
+  _ as RateLimiter,
+  $ as SharedWindow,
+  a0 as TokenBucket,
+  a1 as describeError,
+  a2 as safeLog,
 } from './logger.chunk.js';
 
 /**

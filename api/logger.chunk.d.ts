@@ -25,13 +25,13 @@ interface ExecutorPool {
  * Adaptive concurrency limits (`adaptiveConcurrency`): the algorithms of Netflix's concurrency-limits
  * (github.com/Netflix/concurrency-limits, `com.netflix.concurrency.limits.limit`) behind one small interface.
  */
-/** The adaptive algorithms, as `adaptiveConcurrency` names them. */
-declare const ADAPTIVE_ALGORITHMS: readonly ['aimd', 'vegas', 'gradient2'];
 /**
  * An adaptive concurrency algorithm: `'aimd'` (loss-based), `'vegas'` or `'gradient2'` (latency-based), after
  * Netflix's concurrency-limits.
  */
-type AdaptiveAlgorithm = (typeof ADAPTIVE_ALGORITHMS)[number];
+type AdaptiveAlgorithm = 'aimd' | 'vegas' | 'gradient2';
+/** The adaptive algorithms, as `adaptiveConcurrency` names them. */
+declare const ADAPTIVE_ALGORITHMS: readonly AdaptiveAlgorithm[];
 /** What an adaptive limit shows of itself: `stats().adaptive`, the extended stream and the exports. */
 interface AdaptiveStats {
   /** The algorithm. */
@@ -603,7 +603,7 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
-  TokenBucket as $,
+  SharedWindow as $,
   type AdaptiveStats as A,
   BadRequestError as B,
   CircuitError as C,
@@ -626,14 +626,15 @@ export {
   isMaxConcurrency as T,
   isRateLimited as U,
   isTimeout as V,
-  type CircuitFleet as W,
-  type FleetCircuit as X,
-  type FleetHost as Y,
-  type RateLimiter as Z,
-  SharedWindow as _,
+  ADAPTIVE_ALGORITHMS as W,
+  type CircuitFleet as X,
+  type FleetCircuit as Y,
+  type FleetHost as Z,
+  type RateLimiter as _,
   ContextError as a,
-  describeError as a0,
-  safeLog as a1,
+  TokenBucket as a0,
+  describeError as a1,
+  safeLog as a2,
   type CommandConfig as b,
   type AdaptiveAlgorithm as c,
   type BadRequestPredicate as d,

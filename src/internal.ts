@@ -16,3 +16,4 @@ export {
 } from './fleet-view.js';
 export type { RateLimiter } from './policies/token-bucket.js';
 export { TokenBucket } from './policies/token-bucket.js';
+export { ADAPTIVE_ALGORITHMS } from './policies/adaptive-limit.js';

@@ -130,6 +130,7 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
   // part of the public API.
   './internal': {
     values: [
+      'ADAPTIVE_ALGORITHMS',
       'SharedWindow',
       'TokenBucket',
       'catchRejection',

@@ -7,14 +7,14 @@ import { AimdLimit } from './aimd-limit.js';
 import { Gradient2Limit } from './gradient2-limit.js';
 import { VegasLimit } from './vegas-limit.js';
 
-/** The adaptive algorithms, as `adaptiveConcurrency` names them. */
-export const ADAPTIVE_ALGORITHMS = ['aimd', 'vegas', 'gradient2'] as const;
-
 /**
  * An adaptive concurrency algorithm: `'aimd'` (loss-based), `'vegas'` or `'gradient2'` (latency-based), after
  * Netflix's concurrency-limits.
  */
-export type AdaptiveAlgorithm = (typeof ADAPTIVE_ALGORITHMS)[number];
+export type AdaptiveAlgorithm = 'aimd' | 'vegas' | 'gradient2';
+
+/** The adaptive algorithms, as `adaptiveConcurrency` names them. */
+export const ADAPTIVE_ALGORITHMS: readonly AdaptiveAlgorithm[] = ['aimd', 'vegas', 'gradient2'];
 
 /** What an adaptive limit shows of itself: `stats().adaptive`, the extended stream and the exports. */
 export interface AdaptiveStats {

@@ -3,8 +3,8 @@
  * their bounds add up (the fleet's capacity, as `maxConcurrentRequests` does), so do the samples and drops; the
  * latencies are the hosts' mean. One host's merges to what it sent.
  */
-import type { AdaptiveStats } from '../policies/adaptive-limit.js';
-import { ADAPTIVE_ALGORITHMS } from '../policies/adaptive-limit.js';
+import type { AdaptiveStats } from 'hystrix-ts';
+import { ADAPTIVE_ALGORITHMS } from 'hystrix-ts/internal';
 import { field, isFigure, type ParsedMessage } from './turbine-merge.js';
 
 const FIGURES = ['limit', 'minLimit', 'maxLimit', 'samples', 'drops'] as const;
