@@ -1,15 +1,15 @@
 // The published declarations of ./dist/index.d.ts, as a report of the public API.
 // Generated: do not edit. After changing the API, run: npm run api
 
-import { T as TimingReader, C as Clock, a as ClockTimer } from './timing.chunk.js';
-export { s as systemClock } from './timing.chunk.js';
 import {
   F as FleetStats,
   A as AdaptiveStats,
   E as ExecutorPool,
+  D as DefaultMetricCollector,
   S as Settings,
   C as CircuitError,
   a as ContextError,
+  M as MetricCollectorFactory,
   b as CommandConfig,
   H as HystrixGoCommandConfig,
   L as Logger,
@@ -19,200 +19,51 @@ export {
   B as BadRequestError,
   d as BadRequestPredicate,
   e as ContextErrorCode,
-  D as DefaultErrorPercentThreshold,
-  f as DefaultFallbackTimeout,
-  g as DefaultHalfOpenProbes,
-  h as DefaultLatencyBuckets,
-  i as DefaultLatencyWindow,
-  j as DefaultMaxConcurrent,
-  k as DefaultMaxQueueWait,
-  l as DefaultRetryBackoffBase,
-  m as DefaultRetryBackoffCap,
-  n as DefaultRetryBudgetMinPerSecond,
-  o as DefaultRetryBudgetPercent,
-  p as DefaultRollingBuckets,
-  q as DefaultRollingWindow,
-  r as DefaultSleepWindow,
-  s as DefaultSlowCallPercentThreshold,
-  t as DefaultTimeout,
-  u as DefaultVolumeThreshold,
-  v as ErrCircuitOpen,
-  w as ErrClosed,
-  x as ErrMaxConcurrency,
-  y as ErrRateLimited,
-  z as ErrTimeout,
-  G as FallbackError,
-  N as NoopLogger,
-  I as defaultSettings,
-  J as isBadRequestError,
-  K as isCircuitError,
-  M as isCircuitOpen,
-  O as isContextCanceled,
-  P as isContextDeadlineExceeded,
-  Q as isContextError,
-  R as isFallbackError,
-  T as isMaxConcurrency,
-  U as isRateLimited,
-  V as isTimeout,
+  f as DefaultErrorPercentThreshold,
+  g as DefaultFallbackTimeout,
+  h as DefaultHalfOpenProbes,
+  i as DefaultLatencyBuckets,
+  j as DefaultLatencyWindow,
+  k as DefaultMaxConcurrent,
+  l as DefaultMaxQueueWait,
+  m as DefaultMetricCollectorOptions,
+  n as DefaultRetryBackoffBase,
+  o as DefaultRetryBackoffCap,
+  p as DefaultRetryBudgetMinPerSecond,
+  q as DefaultRetryBudgetPercent,
+  r as DefaultRollingBuckets,
+  s as DefaultRollingWindow,
+  t as DefaultSleepWindow,
+  u as DefaultSlowCallPercentThreshold,
+  v as DefaultTimeout,
+  w as DefaultVolumeThreshold,
+  x as EVENT_TYPES,
+  y as ErrCircuitOpen,
+  z as ErrClosed,
+  G as ErrMaxConcurrency,
+  I as ErrRateLimited,
+  J as ErrTimeout,
+  K as EventType,
+  N as FALLBACK_EVENT_TYPES,
+  O as FallbackError,
+  P as FallbackEventType,
+  Q as MetricCollector,
+  R as MetricResult,
+  T as NoopLogger,
+  U as defaultSettings,
+  V as isBadRequestError,
+  W as isCircuitError,
+  X as isCircuitOpen,
+  Y as isContextCanceled,
+  Z as isContextDeadlineExceeded,
+  _ as isContextError,
+  $ as isFallbackError,
+  a0 as isMaxConcurrency,
+  a1 as isRateLimited,
+  a2 as isTimeout,
 } from './logger.chunk.js';
-
-/**
- * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
- * small integer, so that recording one is an array index rather than a string compare. `bad-request` (Hystrix
- * Java's) and `rate-limited` are this library's own: neither counts toward health.
- */
-/** The primary outcome of one execution. */
-type EventType =
-  | 'success'
-  | 'failure'
-  | 'rejected'
-  | 'short-circuit'
-  | 'timeout'
-  | 'context_canceled'
-  | 'context_deadline_exceeded'
-  | 'bad-request'
-  | 'rate-limited';
-/** The outcome of a fallback, reported after the primary event when a fallback ran. */
-type FallbackEventType = 'fallback-success' | 'fallback-failure';
-/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
-declare const EVENT_TYPES: readonly EventType[];
-/** Both fallback event types. */
-declare const FALLBACK_EVENT_TYPES: readonly FallbackEventType[];
-
-/**
- * One execution, as collectors receive it (hystrix-go's `MetricResult`): each count is 0 or 1, durations are in
- * milliseconds.
- */
-interface MetricResult {
-  /** 1 for an execution that counts toward health (a request): every one but bad requests and rate-limited calls. */
-  readonly attempts: number;
-  /** 1 when the primary event counts as an error (failure, rejected, short-circuit, timeout). */
-  readonly errors: number;
-  /** 1 for a `success`. */
-  readonly successes: number;
-  /** 1 for a `failure` (run threw or rejected). */
-  readonly failures: number;
-  /** 1 for `rejected` (concurrency limit reached). */
-  readonly rejects: number;
-  /** 1 for `short-circuit` (circuit open). */
-  readonly shortCircuits: number;
-  /** 1 for `timeout`. */
-  readonly timeouts: number;
-  /** 1 when a fallback ran and succeeded. */
-  readonly fallbackSuccesses: number;
-  /** 1 when a fallback ran and failed. */
-  readonly fallbackFailures: number;
-  /** 1 for `context_canceled` (the caller aborted). */
-  readonly contextCanceled: number;
-  /** 1 for `context_deadline_exceeded` (the caller's deadline passed). */
-  readonly contextDeadlineExceeded: number;
-  /** 1 for `bad-request` (the caller's fault: passed through, not counted toward health). */
-  readonly badRequests: number;
-  /** 1 for `rate-limited` (shed by the command's rate limit, not counted toward health). */
-  readonly rateLimited: number;
-  /** 1 when the run was slow (see `slowCallDuration`). */
-  readonly slowCalls: number;
-  /** 1 for an execution that retried its call after a failure or a timeout (see `retryAttempts`). */
-  readonly retries: number;
-  /** 1 for a hedge: an execution started because its call had not been answered in time (see `hedgeMaxAttempts`). */
-  readonly hedges: number;
-  /** 1 for a hedge whose success answered its call. */
-  readonly hedgeWins: number;
-  /** From the call to its outcome, fallback included. */
-  readonly totalDuration: number;
-  /**
-   * How long `run` took, for executions whose run finished and decided the outcome (success or failure);
-   * `undefined` for the others (hystrix-go reports 0 there, which skews run latency toward 0).
-   */
-  readonly runDuration: number | undefined;
-  /** Tickets in use divided by the concurrency limit, after this execution returned its ticket. */
-  readonly concurrencyInUse: number;
-  /**
-   * For a command with `adaptiveConcurrency`: the concurrency limit in force then (the adaptive limit, or a
-   * fleet's share when lower: `stats().maxConcurrentRequests`). Undefined for a fixed limit.
-   */
-  readonly concurrencyLimit?: number | undefined;
-  /** The primary event. */
-  readonly event: EventType;
-  /** The fallback's event, when a fallback ran. */
-  readonly fallbackEvent: FallbackEventType | undefined;
-}
-/**
- * Receives every execution of one circuit (hystrix-go's `MetricCollector`). `update` is called synchronously at
- * the end of each execution, so it must be quick; an exception it throws is logged and isolated.
- */
-interface MetricCollector {
-  /** One execution's result. */
-  update(result: MetricResult): void;
-  /** The circuit's metrics were reset (it closed after being open, or the registry was flushed). */
-  reset(): void;
-}
-/** Makes the collector of one circuit, given its name. */
-type MetricCollectorFactory = (name: string) => MetricCollector;
-
-/** Options of a {@link DefaultMetricCollector}: its clock and the shape of its two windows. */
-interface DefaultMetricCollectorOptions {
-  /** The clock to read (default: the system clock). */
-  clock?: Clock;
-  /** Length of the window of counts in milliseconds (default 10000). */
-  rollingWindow?: number;
-  /** Buckets of the window of counts (default 10). */
-  rollingBuckets?: number;
-  /** Length of the window of latencies in milliseconds (default 60000). */
-  latencyWindow?: number;
-  /** Buckets of the window of latencies (default 6). */
-  latencyBuckets?: number;
-}
-/**
- * The rolling metrics every circuit keeps, on which its health is judged and which the stream and `stats()` read
- * (hystrix-go's `DefaultMetricCollector`). Counts are sums over the rolling window; latencies are histograms over
- * the latency window.
- */
-declare class DefaultMetricCollector implements MetricCollector {
-  /** Run durations: only executions whose run finished and decided the outcome. */
-  readonly runDuration: TimingReader;
-  /** Total durations, from the call to its outcome (fallback included), of every execution. */
-  readonly totalDuration: TimingReader;
-  private readonly counts;
-  /** Lane 0: run durations; lane 1: total durations. */
-  private readonly latency;
-  /** @param options - the clock and window shapes. */
-  constructor(options?: DefaultMetricCollectorOptions);
-  /** Requests (attempts of every kind) in the window. */
-  numRequests(): number;
-  /** Errors (failures, rejections, short-circuits, timeouts) in the window. */
-  errors(): number;
-  /** Successes in the window. */
-  successes(): number;
-  /** Failures (run threw or rejected) in the window. */
-  failures(): number;
-  /** Rejections (concurrency limit) in the window. */
-  rejects(): number;
-  /** Short-circuits (circuit open) in the window. */
-  shortCircuits(): number;
-  /** Timeouts in the window. */
-  timeouts(): number;
-  /** Fallbacks that succeeded in the window. */
-  fallbackSuccesses(): number;
-  /** Fallbacks that failed in the window. */
-  fallbackFailures(): number;
-  /** Calls the caller cancelled, in the window. */
-  contextCanceled(): number;
-  /** Bad requests (passed through, not counted toward health) in the window. */
-  badRequests(): number;
-  /** Calls shed by the rate limit in the window. */
-  rateLimited(): number;
-  /** Slow calls (see `slowCallDuration`) in the window. */
-  slowCalls(): number;
-  /** Calls whose caller deadline passed, in the window. */
-  contextDeadlineExceeded(): number;
-  /** The error percentage in the window, rounded half up as hystrix-go rounds it; 0 with no requests. */
-  errorPercent(): number;
-  /** Records one execution given as a {@link MetricResult}. */
-  update(result: MetricResult): void;
-  /** Empties every window. */
-  reset(): void;
-}
+import { C as Clock, a as ClockTimer } from './timing.chunk.js';
+export { s as systemClock } from './timing.chunk.js';
 
 /** The state of a circuit, as `circuit.state` reports it. */
 type CircuitState = 'closed' | 'open' | 'half-open';
@@ -798,12 +649,7 @@ export {
   type CommandOptions,
   ContextError,
   DefaultMetricCollector,
-  type DefaultMetricCollectorOptions,
-  EVENT_TYPES,
-  type EventType,
   ExecutorPool,
-  FALLBACK_EVENT_TYPES,
-  type FallbackEventType,
   type FallbackFunction,
   type FallbackTrigger,
   FleetStats,
@@ -817,10 +663,8 @@ export {
   type LatencyStats,
   Logger,
   ManualClock,
-  type MetricCollector,
-  type MetricCollectorFactory,
+  MetricCollectorFactory,
   type MetricCollectorRegistry,
-  type MetricResult,
   type RegistryClosed,
   type RunContext,
   type RunFunction,

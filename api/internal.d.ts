@@ -2,16 +2,18 @@
 // Generated: do not edit. After changing the API, run: npm run api
 
 export {
-  W as ADAPTIVE_ALGORITHMS,
-  X as CircuitFleet,
-  Y as FleetCircuit,
-  Z as FleetHost,
-  _ as RateLimiter,
-  $ as SharedWindow,
-  a0 as TokenBucket,
-  a1 as describeError,
-  a2 as safeLog,
+  a3 as ADAPTIVE_ALGORITHMS,
+  a4 as CircuitFleet,
+  a5 as FleetCircuit,
+  a6 as FleetHost,
+  a7 as RateLimiter,
+  a8 as SharedWindow,
+  a9 as TokenBucket,
+  aa as describeError,
+  ab as errorPercent,
+  ac as safeLog,
 } from './logger.chunk.js';
+import './timing.chunk.js';
 
 /**
  * Catches the rejection of a promise that a user's function returned where nothing awaits it (an async

@@ -1,6 +1,168 @@
 // The published declarations of ./dist/logger-<hash>.d.ts, as a report of the public API.
 // Generated: do not edit. After changing the API, run: npm run api
 
+import { T as TimingReader, C as Clock } from './timing.chunk.js';
+
+/**
+ * Event types, spelled exactly as hystrix-go spells them (note the mixed `-` and `_`). Internally an event is a
+ * small integer, so that recording one is an array index rather than a string compare. `bad-request` (Hystrix
+ * Java's) and `rate-limited` are this library's own: neither counts toward health.
+ */
+/** The primary outcome of one execution. */
+type EventType =
+  | 'success'
+  | 'failure'
+  | 'rejected'
+  | 'short-circuit'
+  | 'timeout'
+  | 'context_canceled'
+  | 'context_deadline_exceeded'
+  | 'bad-request'
+  | 'rate-limited';
+/** The outcome of a fallback, reported after the primary event when a fallback ran. */
+type FallbackEventType = 'fallback-success' | 'fallback-failure';
+/** Every primary event type, in hystrix-go's order (exporters use it to create their series up front). */
+declare const EVENT_TYPES: readonly EventType[];
+/** Both fallback event types. */
+declare const FALLBACK_EVENT_TYPES: readonly FallbackEventType[];
+
+/**
+ * One execution, as collectors receive it (hystrix-go's `MetricResult`): each count is 0 or 1, durations are in
+ * milliseconds.
+ */
+interface MetricResult {
+  /** 1 for an execution that counts toward health (a request): every one but bad requests and rate-limited calls. */
+  readonly attempts: number;
+  /** 1 when the primary event counts as an error (failure, rejected, short-circuit, timeout). */
+  readonly errors: number;
+  /** 1 for a `success`. */
+  readonly successes: number;
+  /** 1 for a `failure` (run threw or rejected). */
+  readonly failures: number;
+  /** 1 for `rejected` (concurrency limit reached). */
+  readonly rejects: number;
+  /** 1 for `short-circuit` (circuit open). */
+  readonly shortCircuits: number;
+  /** 1 for `timeout`. */
+  readonly timeouts: number;
+  /** 1 when a fallback ran and succeeded. */
+  readonly fallbackSuccesses: number;
+  /** 1 when a fallback ran and failed. */
+  readonly fallbackFailures: number;
+  /** 1 for `context_canceled` (the caller aborted). */
+  readonly contextCanceled: number;
+  /** 1 for `context_deadline_exceeded` (the caller's deadline passed). */
+  readonly contextDeadlineExceeded: number;
+  /** 1 for `bad-request` (the caller's fault: passed through, not counted toward health). */
+  readonly badRequests: number;
+  /** 1 for `rate-limited` (shed by the command's rate limit, not counted toward health). */
+  readonly rateLimited: number;
+  /** 1 when the run was slow (see `slowCallDuration`). */
+  readonly slowCalls: number;
+  /** 1 for an execution that retried its call after a failure or a timeout (see `retryAttempts`). */
+  readonly retries: number;
+  /** 1 for a hedge: an execution started because its call had not been answered in time (see `hedgeMaxAttempts`). */
+  readonly hedges: number;
+  /** 1 for a hedge whose success answered its call. */
+  readonly hedgeWins: number;
+  /** From the call to its outcome, fallback included. */
+  readonly totalDuration: number;
+  /**
+   * How long `run` took, for executions whose run finished and decided the outcome (success or failure);
+   * `undefined` for the others (hystrix-go reports 0 there, which skews run latency toward 0).
+   */
+  readonly runDuration: number | undefined;
+  /** Tickets in use divided by the concurrency limit, after this execution returned its ticket. */
+  readonly concurrencyInUse: number;
+  /**
+   * For a command with `adaptiveConcurrency`: the concurrency limit in force then (the adaptive limit, or a
+   * fleet's share when lower: `stats().maxConcurrentRequests`). Undefined for a fixed limit.
+   */
+  readonly concurrencyLimit?: number | undefined;
+  /** The primary event. */
+  readonly event: EventType;
+  /** The fallback's event, when a fallback ran. */
+  readonly fallbackEvent: FallbackEventType | undefined;
+}
+/**
+ * Receives every execution of one circuit (hystrix-go's `MetricCollector`). `update` is called synchronously at
+ * the end of each execution, so it must be quick; an exception it throws is logged and isolated.
+ */
+interface MetricCollector {
+  /** One execution's result. */
+  update(result: MetricResult): void;
+  /** The circuit's metrics were reset (it closed after being open, or the registry was flushed). */
+  reset(): void;
+}
+/** Makes the collector of one circuit, given its name. */
+type MetricCollectorFactory = (name: string) => MetricCollector;
+
+/** Options of a {@link DefaultMetricCollector}: its clock and the shape of its two windows. */
+interface DefaultMetricCollectorOptions {
+  /** The clock to read (default: the system clock). */
+  clock?: Clock;
+  /** Length of the window of counts in milliseconds (default 10000). */
+  rollingWindow?: number;
+  /** Buckets of the window of counts (default 10). */
+  rollingBuckets?: number;
+  /** Length of the window of latencies in milliseconds (default 60000). */
+  latencyWindow?: number;
+  /** Buckets of the window of latencies (default 6). */
+  latencyBuckets?: number;
+}
+/**
+ * The rolling metrics every circuit keeps, on which its health is judged and which the stream and `stats()` read
+ * (hystrix-go's `DefaultMetricCollector`). Counts are sums over the rolling window; latencies are histograms over
+ * the latency window.
+ */
+declare class DefaultMetricCollector implements MetricCollector {
+  /** Run durations: only executions whose run finished and decided the outcome. */
+  readonly runDuration: TimingReader;
+  /** Total durations, from the call to its outcome (fallback included), of every execution. */
+  readonly totalDuration: TimingReader;
+  private readonly counts;
+  /** Lane 0: run durations; lane 1: total durations. */
+  private readonly latency;
+  /** @param options - the clock and window shapes. */
+  constructor(options?: DefaultMetricCollectorOptions);
+  /** Requests (attempts of every kind) in the window. */
+  numRequests(): number;
+  /** Errors (failures, rejections, short-circuits, timeouts) in the window. */
+  errors(): number;
+  /** Successes in the window. */
+  successes(): number;
+  /** Failures (run threw or rejected) in the window. */
+  failures(): number;
+  /** Rejections (concurrency limit) in the window. */
+  rejects(): number;
+  /** Short-circuits (circuit open) in the window. */
+  shortCircuits(): number;
+  /** Timeouts in the window. */
+  timeouts(): number;
+  /** Fallbacks that succeeded in the window. */
+  fallbackSuccesses(): number;
+  /** Fallbacks that failed in the window. */
+  fallbackFailures(): number;
+  /** Calls the caller cancelled, in the window. */
+  contextCanceled(): number;
+  /** Bad requests (passed through, not counted toward health) in the window. */
+  badRequests(): number;
+  /** Calls shed by the rate limit in the window. */
+  rateLimited(): number;
+  /** Slow calls (see `slowCallDuration`) in the window. */
+  slowCalls(): number;
+  /** Calls whose caller deadline passed, in the window. */
+  contextDeadlineExceeded(): number;
+  /** The error percentage in the window, rounded half up as hystrix-go rounds it; 0 with no requests. */
+  errorPercent(): number;
+  /** Records one execution given as a {@link MetricResult}. */
+  update(result: MetricResult): void;
+  /** Empties every window. */
+  reset(): void;
+}
+/** hystrix-go's error percentage: `int(errors / requests * 100 + 0.5)`, 0 with no requests. */
+declare function errorPercent(requests: number, errors: number): number;
+
 /**
  * The executor pool of one circuit (hystrix-go's `executorPool`), `circuit.pool`: tickets for calls in flight.
  * A ticket is held until `run` really settles, so the limit bounds the work in flight even when calls time out.
@@ -603,61 +765,71 @@ declare class NoopLogger implements Logger {
 declare function safeLog(logger: Logger, level: 'info' | 'error', message: string): void;
 
 export {
-  SharedWindow as $,
+  isFallbackError as $,
   type AdaptiveStats as A,
   BadRequestError as B,
   CircuitError as C,
-  DefaultErrorPercentThreshold as D,
+  DefaultMetricCollector as D,
   type ExecutorPool as E,
   type FleetStats as F,
-  FallbackError as G,
+  ErrMaxConcurrency as G,
   type HystrixGoCommandConfig as H,
-  defaultSettings as I,
-  isBadRequestError as J,
-  isCircuitError as K,
+  ErrRateLimited as I,
+  ErrTimeout as J,
+  type EventType as K,
   type Logger as L,
-  isCircuitOpen as M,
-  NoopLogger as N,
-  isContextCanceled as O,
-  isContextDeadlineExceeded as P,
-  isContextError as Q,
-  isFallbackError as R,
+  type MetricCollectorFactory as M,
+  FALLBACK_EVENT_TYPES as N,
+  FallbackError as O,
+  type FallbackEventType as P,
+  type MetricCollector as Q,
+  type MetricResult as R,
   type Settings as S,
-  isMaxConcurrency as T,
-  isRateLimited as U,
-  isTimeout as V,
-  ADAPTIVE_ALGORITHMS as W,
-  type CircuitFleet as X,
-  type FleetCircuit as Y,
-  type FleetHost as Z,
-  type RateLimiter as _,
+  NoopLogger as T,
+  defaultSettings as U,
+  isBadRequestError as V,
+  isCircuitError as W,
+  isCircuitOpen as X,
+  isContextCanceled as Y,
+  isContextDeadlineExceeded as Z,
+  isContextError as _,
   ContextError as a,
-  TokenBucket as a0,
-  describeError as a1,
-  safeLog as a2,
+  isMaxConcurrency as a0,
+  isRateLimited as a1,
+  isTimeout as a2,
+  ADAPTIVE_ALGORITHMS as a3,
+  type CircuitFleet as a4,
+  type FleetCircuit as a5,
+  type FleetHost as a6,
+  type RateLimiter as a7,
+  SharedWindow as a8,
+  TokenBucket as a9,
+  describeError as aa,
+  errorPercent as ab,
+  safeLog as ac,
   type CommandConfig as b,
   type AdaptiveAlgorithm as c,
   type BadRequestPredicate as d,
   type ContextErrorCode as e,
-  DefaultFallbackTimeout as f,
-  DefaultHalfOpenProbes as g,
-  DefaultLatencyBuckets as h,
-  DefaultLatencyWindow as i,
-  DefaultMaxConcurrent as j,
-  DefaultMaxQueueWait as k,
-  DefaultRetryBackoffBase as l,
-  DefaultRetryBackoffCap as m,
-  DefaultRetryBudgetMinPerSecond as n,
-  DefaultRetryBudgetPercent as o,
-  DefaultRollingBuckets as p,
-  DefaultRollingWindow as q,
-  DefaultSleepWindow as r,
-  DefaultSlowCallPercentThreshold as s,
-  DefaultTimeout as t,
-  DefaultVolumeThreshold as u,
-  ErrCircuitOpen as v,
-  ErrClosed as w,
-  ErrMaxConcurrency as x,
-  ErrRateLimited as y,
-  ErrTimeout as z,
+  DefaultErrorPercentThreshold as f,
+  DefaultFallbackTimeout as g,
+  DefaultHalfOpenProbes as h,
+  DefaultLatencyBuckets as i,
+  DefaultLatencyWindow as j,
+  DefaultMaxConcurrent as k,
+  DefaultMaxQueueWait as l,
+  type DefaultMetricCollectorOptions as m,
+  DefaultRetryBackoffBase as n,
+  DefaultRetryBackoffCap as o,
+  DefaultRetryBudgetMinPerSecond as p,
+  DefaultRetryBudgetPercent as q,
+  DefaultRollingBuckets as r,
+  DefaultRollingWindow as s,
+  DefaultSleepWindow as t,
+  DefaultSlowCallPercentThreshold as u,
+  DefaultTimeout as v,
+  DefaultVolumeThreshold as w,
+  EVENT_TYPES as x,
+  ErrCircuitOpen as y,
+  ErrClosed as z,
 };

@@ -43,6 +43,12 @@ async function listening(port: number, process: ChildProcess): Promise<void> {
   throw new Error(`redis-server did not listen on ${port}`);
 }
 
+/** Servers started and not yet stopped: killed when the process exits, so that an aborted run leaves none. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A real redis-server on a free loopback port, without persistence, that a test can stop, pause and restart. */
 export class RedisServer {
   private process: ChildProcess | null = null;
@@ -81,7 +87,21 @@ export class RedisServer {
       { stdio: 'ignore' },
     );
     this.process = child;
-    await listening(this.port, child);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    const missing = new Promise<never>((_, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        running.delete(child);
+        reject(
+          error.code === 'ENOENT'
+            ? new Error(
+                'redis-server is not installed: apt-get install redis-server redis-tools (.ci/run does it)',
+              )
+            : error,
+        );
+      });
+    });
+    await Promise.race([listening(this.port, child), missing]);
   }
 
   /** Stops the process at once (SIGKILL): what a crash looks like to clients. */

@@ -17,3 +17,4 @@ export {
 export type { RateLimiter } from './policies/token-bucket.js';
 export { TokenBucket } from './policies/token-bucket.js';
 export { ADAPTIVE_ALGORITHMS } from './policies/adaptive-limit.js';
+export { errorPercent } from './metrics/default-collector.js';

@@ -139,6 +139,7 @@ const PUBLIC: Record<string, { values: readonly string[]; types: readonly string
       'checkName',
       'describeError',
       'describeValue',
+      'errorPercent',
       'safeLog',
     ],
     types: ['CircuitFleet', 'FleetCircuit', 'FleetHost', 'RateLimiter'],

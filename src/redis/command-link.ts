@@ -1,7 +1,8 @@
 import type { FleetStats } from 'hystrix-ts';
 import {
-  type FleetCircuit,
   type CircuitFleet,
+  errorPercent,
+  type FleetCircuit,
   SharedWindow,
   TokenBucket,
 } from 'hystrix-ts/internal';
@@ -114,7 +115,7 @@ export class CommandLink implements CircuitFleet {
       instances: this.owner.instances,
       requests,
       errors,
-      errorPercent: requests === 0 ? 0 : Math.round((errors / requests) * 100),
+      errorPercent: errorPercent(requests, errors),
       probing: this.probing && !local,
       maxConcurrentRequests: settings.fleetMaxConcurrentRequests,
       leasedConcurrentRequests: this.tickets < 0 ? 0 : this.tickets,
@@ -134,7 +135,8 @@ export class CommandLink implements CircuitFleet {
     const settings = circuit.circuitSettings;
     if (settings.fleetMaxConcurrentRequests > 0 || settings.fleetMaxRequestsPerSecond > 0)
       return true;
-    if (circuit.fleetState().openedAt > 0 || circuit.fleetState().probing) return true;
+    const state = circuit.fleetState();
+    if (state.openedAt > 0 || state.probing) return true;
     return circuit.metricCollector.requestsAt(now) > 0;
   }
 
@@ -184,7 +186,7 @@ export class CommandLink implements CircuitFleet {
     const k = this.keys;
     const intent = this.intent;
     const args = [
-      '',
+      instance,
       Math.floor(now),
       bucketMs,
       settings.rollingBuckets,
@@ -208,7 +210,6 @@ export class CommandLink implements CircuitFleet {
       k.windowBase,
       settings.rollingWindow * 2 + settings.sleepWindow + leaseTtl,
     ];
-    args[0] = instance;
     // Counts sent are the fleet's now: at most once, so that a sync lost in a Redis fault never counts twice.
     w.pendingRequests = w.pendingErrors = w.pendingSlow = 0;
     this.intent = NO_INTENT;

@@ -106,9 +106,7 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     this.keys = fleetKeys(settings.prefix, settings.fleet);
     this.snapshots = makeSnapshots(this);
     this.lastAnswer = hystrix.now();
-    this.leaveRegistry = (
-      hystrix as unknown as { joinFleet(host: FleetHost): () => void }
-    ).joinFleet(this);
+    this.leaveRegistry = hystrix.joinFleet(this);
     this.unregister = hystrix.onClose(() => this.leave());
   }
 
@@ -246,9 +244,11 @@ export class FleetMember implements Fleet, FleetHost, LinkOwner {
     const link = this.links.get(name);
     const settings = circuit.circuitSettings;
     const ttl = settings.rollingWindow * 2 + settings.sleepWindow + this.syncInterval * 3;
-    const keys = link?.keys.state ?? '';
-    if (keys === '') return;
-    const outcome = await this.within(runScript(this.redis, FORCE, [keys], [on ? value : 0, ttl]));
+    // Forced here already; with the fleet left there is nobody to tell.
+    if (link === undefined) return;
+    const outcome = await this.within(
+      runScript(this.redis, FORCE, [link.keys.state], [on ? value : 0, ttl]),
+    );
     if (outcome.kind === 'failed') throw outcome.error;
     if (outcome.kind === 'late') {
       throw new Error(`hystrix: fleet ${this.name}: Redis did not answer within the sync interval`);

@@ -8,6 +8,7 @@
  * minimum and maximum. That is exact when the hosts' latencies are alike, and too low when a few hosts are much
  * slower than the rest (their rows show them).
  */
+import { errorPercent } from 'hystrix-ts/internal';
 import { mergeFleet } from './fleet-merge.js';
 import { mergeAdaptive } from './adaptive-merge.js';
 import { field, isFigure, type ParsedMessage } from './turbine-merge.js';
@@ -200,7 +201,7 @@ export function mergeExtended(name: string, hosts: readonly HostCircuit[]): stri
     requests,
     errors,
     // The core's own rounding, over the fleet's counts.
-    errorPercent: requests > 0 ? Math.trunc((errors / requests) * 100 + 0.5) : 0,
+    errorPercent: errorPercent(requests, errors),
     successes: sum('successes'),
     failures: sum('failures'),
     rejects: sum('rejects'),

@@ -85,8 +85,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dependency.close();
-  await redis.stop();
+  try {
+    await dependency.close();
+  } finally {
+    await redis.stop();
+  }
 });
 
 function worker(config: object): Worker {

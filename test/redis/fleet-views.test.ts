@@ -21,10 +21,13 @@ beforeAll(async () => {
   server = await RedisServer.start();
 });
 
+/** Servers a test starts for itself, stopped with the shared one. */
+const stopLater: RedisServer[] = [];
+
 afterAll(async () => {
   for (const h of registries) await h.close();
   for (const c of clients) c.disconnect();
-  await server.stop();
+  for (const s of [server, ...stopLater]) await s.stop();
 });
 
 interface Member {
@@ -107,6 +110,7 @@ describe("a fleet's views", () => {
 
   it('shows the fleet in stats(), the extended stream and Prometheus, local mode included', async () => {
     const redis = await RedisServer.start();
+    stopLater.push(redis);
     const client = new Redis({
       port: redis.port,
       host: '127.0.0.1',
@@ -156,6 +160,5 @@ describe("a fleet's views", () => {
     }
     expect(h.getCircuit('dep').circuit.stats().fleet?.localMode).toBe(true);
     expect(await gauge('hystrix_fleet_local_mode')).toBe(1);
-    await redis.stop();
   });
 });
